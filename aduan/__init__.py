@@ -1,0 +1,1 @@
+"""aduan: one door for every citizen's complaint, aspiration or information request."""

@@ -1,0 +1,90 @@
+"""The JSON API, version 1: one NinjaAPI with every package's router and one error
+shape (problem+json) for every failure."""
+
+import logging
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+from aduan.agencies.api import router as agencies_router
+from aduan.categories.api import router as categories_router
+from aduan.lib.errors import AduanError
+from aduan.lib.problems import problem_from_error, problem_response
+from aduan.regions.api import router as regions_router
+
+logger = logging.getLogger(__name__)
+
+api = NinjaAPI(
+    title="aduan API",
+    version="1",
+    description=(
+        "The JSON API of aduan. Errors are RFC 9457 problem details "
+        "(`application/problem+json`) with a stable `code`."
+    ),
+    urls_namespace="api-v1",
+)
+api.add_router("/regions", regions_router)
+api.add_router("/agencies", agencies_router)
+api.add_router("/categories", categories_router)
+
+
+@api.exception_handler(AduanError)
+def on_aduan_error(request: HttpRequest, error: AduanError) -> HttpResponse:
+    return problem_from_error(request, error)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, error: ValidationError) -> HttpResponse:
+    errors = [
+        {
+            "field": ".".join(str(part) for part in item.get("loc", ())[1:]) or None,
+            "message": item.get("msg", ""),
+        }
+        for item in error.errors
+    ]
+    # A malformed query or path is a bad request; a body that parses but breaks the
+    # rules is unprocessable.
+    in_body = any(item.get("loc", ("",))[0] == "body" for item in error.errors)
+    return problem_response(
+        request,
+        status=422 if in_body else 400,
+        code="validation_failed",
+        title=_("Data yang dikirim tidak valid."),
+        errors=errors,
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
+    return problem_response(request, status=404, code="not_found", title=_("Tidak ditemukan."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    return problem_response(
+        request, status=401, code="unauthenticated", title=_("Perlu masuk terlebih dahulu.")
+    )
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
+    return problem_response(
+        request, status=error.status_code, code="http_error", title=str(error.message)
+    )
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, error: Exception) -> HttpResponse:
+    logger.exception("unexpected error in %s %s", request.method, request.path)
+    return problem_response(
+        request, status=500, code="server_error", title=_("Terjadi kesalahan pada server.")
+    )
+
+
+def not_found(request: HttpRequest, rest: str) -> HttpResponse:
+    """Unknown paths under /api/v1/ answer in the API's error shape, not HTML."""
+    return problem_response(
+        request, status=404, code="not_found", title=_("Alamat API ini tidak ada.")
+    )

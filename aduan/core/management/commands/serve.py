@@ -1,0 +1,28 @@
+import subprocess
+import sys
+from typing import Any
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandParser
+
+
+class Command(BaseCommand):
+    help = "Serve the web application and run a worker beside it; Ctrl-C stops both."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="host:port to listen on.")
+        parser.add_argument("--no-worker", action="store_true", help="Serve the web only.")
+
+    def handle(self, *args: Any, addr: str, no_worker: bool, **options: Any) -> None:
+        worker = None
+        if not no_worker:
+            worker = subprocess.Popen([sys.executable, "-m", "aduan", "worker", "--verbosity=0"])
+        try:
+            call_command("runserver", addr, use_reloader=False)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                try:
+                    worker.wait(timeout=10)
+                except subprocess.TimeoutExpired:
+                    worker.kill()

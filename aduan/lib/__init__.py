@@ -1,0 +1,1 @@
+"""Plain helpers with no business rules: environment, errors, pagination, progress."""

@@ -1,0 +1,85 @@
+"""Reading settings from the environment.
+
+Every helper fails with ``ImproperlyConfigured`` whose message starts with the
+variable's name, so start-up stops with one line that says what to fix.
+"""
+
+import os
+import secrets
+from collections.abc import Callable
+from pathlib import Path
+
+from django.core.exceptions import ImproperlyConfigured
+
+TRUE_WORDS = frozenset({"1", "true", "yes", "on"})
+FALSE_WORDS = frozenset({"0", "false", "no", "off"})
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, "").strip() or default
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = env_str(name).lower()
+    if not raw:
+        return default
+    if raw in TRUE_WORDS:
+        return True
+    if raw in FALSE_WORDS:
+        return False
+    raise ImproperlyConfigured(f"{name}: expected true or false, got {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env_str(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}: expected a whole number, got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name}: must be at least {minimum}, got {value}")
+    return value
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    raw = env_str(name)
+    if not raw:
+        return default
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:
+    raw = env_str(name, default).lower()
+    if raw not in choices:
+        raise ImproperlyConfigured(f"{name}: expected one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
+def env_secret(
+    name: str,
+    *,
+    keep_in: Path | None,
+    generate: Callable[[], str] = lambda: secrets.token_urlsafe(50),
+    validate: Callable[[str], None] | None = None,
+) -> str:
+    """A secret from the environment, or, when ``keep_in`` is given (demo mode),
+    one generated once and kept in that file so restarts keep sessions and data."""
+    value = env_str(name)
+    if not value and keep_in is not None:
+        if keep_in.exists():
+            value = keep_in.read_text(encoding="ascii").strip()
+        else:
+            value = generate()
+            keep_in.parent.mkdir(parents=True, exist_ok=True)
+            keep_in.touch(mode=0o600)
+            keep_in.write_text(value + "\n", encoding="ascii")
+    if not value:
+        raise ImproperlyConfigured(f"{name}: must be set in production mode")
+    if validate is not None:
+        try:
+            validate(value)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"{name}: {error}") from None
+    return value

@@ -1,0 +1,55 @@
+from typing import Literal
+
+from django.http import HttpRequest
+from ninja import Field, Query, Router, Schema
+
+from aduan.lib.pagination import Page, PageQuery, paginate
+from aduan.regions import selectors
+from aduan.regions.models import Region
+
+router = Router(tags=["reference"])
+
+LevelName = Literal["province", "regency", "district", "village"]
+
+
+class RegionBrief(Schema):
+    code: str = Field(examples=["32.74"])
+    name: str = Field(examples=["Kota Cirebon"])
+    level: LevelName
+
+
+class RegionOut(RegionBrief):
+    kind: str = Field(description="provinsi, kabupaten, kota, kecamatan, desa or kelurahan")
+    parent: str | None = Field(alias="parent_id", description="The parent region's code.")
+    time_zone: Literal["WIB", "WITA", "WIT"]
+    latitude: float | None
+    longitude: float | None
+
+
+class RegionDetail(RegionOut):
+    ancestors: list[RegionBrief] = Field(description="From the province down to the parent.")
+    population: int | None
+    postal_code: str
+
+    @staticmethod
+    def resolve_ancestors(region: Region) -> list[Region]:
+        return selectors.region_ancestors(region)
+
+
+class RegionFilters(Schema):
+    parent: str | None = Field(default=None, description="Code of the parent region.")
+    level: LevelName | None = None
+    q: str | None = Field(default=None, max_length=100, description="Part of the name.")
+
+
+@router.get("", response=Page[RegionOut], summary="List regions", url_name="regions")
+def region_list(
+    request: HttpRequest, filters: Query[RegionFilters], page: Query[PageQuery]
+) -> dict[str, object]:
+    regions = selectors.region_list(parent=filters.parent, level=filters.level, q=filters.q)
+    return paginate(regions, page, key="code")
+
+
+@router.get("/{code}", response=RegionDetail, summary="One region", url_name="region")
+def region_detail(request: HttpRequest, code: str) -> Region:
+    return selectors.region_get(code=code)

@@ -1,0 +1,17 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from aduan.api import api, not_found
+from aduan.web import views as web_views
+
+# URLs are the same in both languages: the language comes from the visitor's choice
+# (the set_language cookie) or the browser, Indonesian by default.
+urlpatterns = [
+    path("healthz", web_views.healthz, name="healthz"),
+    path("readyz", web_views.readyz, name="readyz"),
+    path("api/v1/", api.urls),
+    path("api/v1/<path:rest>", not_found),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("aduan.web.urls")),
+]

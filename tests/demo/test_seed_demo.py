@@ -1,0 +1,48 @@
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client, override_settings
+
+from aduan.accounts.models import User
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "nasional": ("national_admin", "Admin Nasional", None),
+    "admin.kotacirebon": ("agency_admin", "Pemerintah Kota Cirebon", None),
+    "pupr.kotacirebon": ("liaison", "Pemerintah Kota Cirebon", "pupr"),
+    "pengawas.jabar": ("supervisor", "Pemerintah Provinsi Jawa Barat", None),
+    "warga": ("citizen", None, None),
+}
+
+
+def _accounts() -> dict[str, tuple[str, str | None, str | None]]:
+    return {
+        user.username: (
+            user.role,
+            user.agency.name if user.agency else None,
+            user.unit.code if user.unit else None,
+        )
+        for user in User.objects.select_related("agency", "unit")
+    }
+
+
+def test_it_creates_the_demo_accounts_once(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert _accounts() == EXPECTED
+    out = capsys.readouterr().out
+    assert "demo12345" in out and "pupr.kotacirebon" in out
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_each_demo_account_signs_in(client: Client, username: str) -> None:
+    call_command("seed_demo")
+    assert client.login(username=username, password="demo12345")
+
+
+@override_settings(DEMO_MODE=False)
+def test_production_mode_refuses_demo_accounts() -> None:
+    with pytest.raises(CommandError, match="mode demo"):
+        call_command("seed_demo")
+    assert not User.objects.exists()

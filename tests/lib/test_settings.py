@@ -1,0 +1,81 @@
+"""Start-up with bad configuration stops with one line that names the variable."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from aduan.lib import env
+
+
+def _start(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "ADUAN_DATA_KEY"}}
+    return subprocess.run(
+        [sys.executable, "-m", "aduan", "check"],
+        env={**clean, "ADUAN_VAR_DIR": str(tmp_path), **variables},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("variables", "named"),
+    [
+        ({"DEBUG": "perhaps"}, "DEBUG"),
+        ({"ADUAN_MODE": "staging"}, "ADUAN_MODE"),
+        ({"DATABASE_URL": "mysql://x/y"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "nonsense"}, "DATABASE_URL"),
+        ({"ADUAN_DATA_KEY": "too-short"}, "ADUAN_DATA_KEY"),
+        ({"ADUAN_API_MAX_PAGE_SIZE": "ten"}, "ADUAN_API_MAX_PAGE_SIZE"),
+        ({"ADUAN_MODE": "production"}, "SECRET_KEY"),
+        ({"ADUAN_MODE": "production", "SECRET_KEY": "x" * 50}, "ADUAN_DATA_KEY"),
+    ],
+)
+def test_a_bad_value_stops_start_up_in_one_line(
+    tmp_path: Path, variables: dict[str, str], named: str
+) -> None:
+    result = _start(tmp_path, **variables)
+    assert result.returncode != 0
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith(f"aduan: configuration error: {named}:")
+
+
+def test_demo_mode_makes_and_keeps_its_secrets(tmp_path: Path) -> None:
+    assert _start(tmp_path).returncode == 0
+    secret = (tmp_path / "secret_key").read_text()
+    data_key = (tmp_path / "data_key").read_text()
+    assert (tmp_path / "data_key").stat().st_mode & 0o077 == 0
+    assert _start(tmp_path).returncode == 0
+    assert (tmp_path / "secret_key").read_text() == secret
+    assert (tmp_path / "data_key").read_text() == data_key
+
+
+def test_production_mode_starts_with_its_secrets(tmp_path: Path) -> None:
+    from cryptography.fernet import Fernet
+
+    result = _start(
+        tmp_path,
+        ADUAN_MODE="production",
+        SECRET_KEY="s" * 50,
+        ADUAN_DATA_KEY=Fernet.generate_key().decode(),
+        ALLOWED_HOSTS="aduan.example.id",
+    )
+    assert result.returncode == 0, result.stderr
+    assert not (tmp_path / "secret_key").exists()
+
+
+def test_env_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("X_BOOL", "Yes")
+    monkeypatch.setenv("X_LIST", " a, b ,,c ")
+    monkeypatch.setenv("X_INT", "-3")
+    assert env.env_bool("X_BOOL", False) is True
+    assert env.env_list("X_LIST", []) == ["a", "b", "c"]
+    assert env.env_int("X_MISSING", 7) == 7
+    with pytest.raises(ImproperlyConfigured, match=r"^X_INT: must be at least 0"):
+        env.env_int("X_INT", 1)

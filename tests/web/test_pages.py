@@ -1,0 +1,43 @@
+import pytest
+from django.db import DatabaseError
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_home_page_speaks_indonesian_first(client: Client) -> None:
+    response = client.get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<html lang="id">' in html
+    assert "Sampaikan pengaduan" in html
+    assert "83.762" in html  # villages, with Indonesian digit grouping
+
+
+def test_home_page_in_english_by_choice(client: Client) -> None:
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert response.status_code == 302
+    html = client.get("/").content.decode()
+    assert '<html lang="en">' in html
+    assert "Submit your complaint" in html
+    assert "83,762" in html
+
+
+def test_health_and_readiness(client: Client) -> None:
+    assert client.get("/healthz").json() == {"status": "ok"}
+    assert client.get("/readyz").json() == {"status": "ok", "database": "ok"}
+
+
+def test_readiness_fails_without_a_database(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from aduan.web import views
+
+    class Broken:
+        def cursor(self) -> None:
+            raise DatabaseError("connection refused")
+
+    monkeypatch.setattr(views, "connection", Broken())
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.json()["database"] == "unreachable"
