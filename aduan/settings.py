@@ -170,7 +170,7 @@ X_FRAME_OPTIONS = "DENY"
 # The reference API's page size: a default that suits a picker, a cap that keeps one
 # answer cheap.
 API_PAGE_SIZE = env_int("ADUAN_API_PAGE_SIZE", 50, minimum=1)
-API_MAX_PAGE_SIZE = env_int("ADUAN_API_MAX_PAGE_SIZE", 500, minimum=1)
+API_MAX_PAGE_SIZE = env_int("ADUAN_API_MAX_PAGE_SIZE", 200, minimum=1)
 
 _LOG_LEVELS = ("debug", "info", "warning", "error")
 LOGGING = {

@@ -1,11 +1,12 @@
 from typing import Annotated
 
 from django.http import HttpRequest
-from ninja import Field, Path, Query, Router, Schema
+from ninja import Path, Query, Router, Schema
+from pydantic import BaseModel, Field
 
 from aduan.agencies import selectors
 from aduan.agencies.models import Agency
-from aduan.lib.pagination import Page, PageQuery, paginate
+from aduan.lib.pagination import Page, PageQuery, PageResult, paginate
 
 router = Router(tags=["reference"])
 
@@ -16,12 +17,14 @@ class AgencyBrief(Schema):
     name: str = Field(examples=["Pemerintah Kota Cirebon"])
 
 
-class UnitOut(Schema):
+class UnitOut(BaseModel):
+    # A plain pydantic model over plain rows, not a ninja Schema over model instances:
+    # a page may hold hundreds of units.
     id: int
     code: str
     name: str
     short_name: str
-    unit_type: str | None = Field(alias="unit_type_id")
+    unit_type: str | None = Field(validation_alias="unit_type_id")
 
 
 class AgencyOut(AgencyBrief):
@@ -30,11 +33,7 @@ class AgencyOut(AgencyBrief):
     region: str | None = Field(alias="region_id", description="The governed region's code.")
     parent: AgencyBrief | None
     supervisor: AgencyBrief | None
-    units: list[UnitOut]
-
-    @staticmethod
-    def resolve_units(agency: Agency) -> list[object]:
-        return [unit for unit in agency.units.all() if unit.is_active]
+    units: list[UnitOut] = Field(alias="active_units")
 
 
 class AgencyFilters(Schema):
@@ -46,9 +45,11 @@ class AgencyFilters(Schema):
 @router.get("", response=Page[AgencyOut], summary="List agencies", url_name="agencies")
 def agency_list(
     request: HttpRequest, filters: Query[AgencyFilters], page: Query[PageQuery]
-) -> dict[str, object]:
+) -> PageResult[Agency]:
     agencies = selectors.agency_list(region=filters.region, kind=filters.kind, q=filters.q)
-    return paginate(agencies, page, key="id")
+    result = paginate(agencies, page, key="id")
+    selectors.agency_units_attach(result.items)
+    return result
 
 
 @router.get("/{agency_id}", response=AgencyOut, summary="One agency", url_name="agency")

@@ -1,26 +1,32 @@
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from aduan.agencies.models import Agency
+from aduan.agencies.models import Agency, Unit
 from aduan.lib.errors import NotFound
 from aduan.regions.codes import format_region_code
 
 
-def _with_relations(agencies: QuerySet[Agency]) -> QuerySet[Agency]:
-    return agencies.select_related("region", "supervisor", "parent").prefetch_related("units")
-
-
 def agency_get(*, agency_id: int) -> Agency:
-    agency = _with_relations(Agency.objects.filter(id=agency_id, is_active=True)).first()
+    agency = (
+        Agency.objects.filter(id=agency_id, is_active=True)
+        .select_related("supervisor", "parent")
+        .first()
+    )
     if agency is None:
         raise NotFound(_("Instansi tidak ada."), code="agency_not_found")
+    agency_units_attach([agency])
     return agency
 
 
 def agency_list(
     *, region: str | None = None, kind: str | None = None, q: str | None = None
 ) -> QuerySet[Agency]:
-    """Active agencies; ``region`` keeps those governing that region or one inside it."""
+    """Active agencies; ``region`` keeps those governing that region or one inside it.
+    Call ``agency_units_attach`` on the page taken from it."""
     agencies = Agency.objects.filter(is_active=True)
     if region:
         code = format_region_code(region, field="region")
@@ -30,4 +36,20 @@ def agency_list(
     if q:
         term = q.strip()
         agencies = agencies.filter(Q(name__icontains=term) | Q(short_name__icontains=term))
-    return _with_relations(agencies)
+    return agencies.select_related("supervisor", "parent")
+
+
+def agency_units_attach(agencies: Sequence[Agency]) -> None:
+    """Sets ``active_units`` on each agency with one query. Plain rows, not model
+    instances: a province's page holds some 800 units, and building models for
+    them would cost more than the rest of the answer."""
+    units: dict[int, list[Any]] = defaultdict(list)
+    rows = (
+        Unit.objects.filter(agency__in=[agency.id for agency in agencies], is_active=True)
+        .order_by("id")
+        .values("id", "agency_id", "code", "name", "short_name", "unit_type_id")
+    )
+    for row in rows:
+        units[row["agency_id"]].append(row)
+    for agency in agencies:
+        agency.active_units = units[agency.id]  # type: ignore[attr-defined]

@@ -7,7 +7,7 @@ page 1,000. Each page also says how many items match in all.
 
 import base64
 import binascii
-from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TypeVar
 
 from django.conf import settings
@@ -52,17 +52,24 @@ def _decode[M: Model](cursor: str, queryset: QuerySet[M], key: str) -> object:
         ) from None
 
 
-def paginate[M: Model](queryset: QuerySet[M], page: PageQuery, *, key: str) -> dict[str, object]:
+@dataclass(frozen=True, slots=True)
+class PageResult[M: Model]:
+    count: int
+    next_cursor: str | None
+    items: list[M]
+
+
+def paginate[M: Model](queryset: QuerySet[M], page: PageQuery, *, key: str) -> PageResult[M]:
     """One page of ``queryset`` ordered by the unique field ``key``."""
     count = queryset.count()
     rows = queryset.order_by(key)
     if page.cursor:
         rows = rows.filter(**{f"{key}__gt": _decode(page.cursor, queryset, key)})
-    items: Sequence[M] = list(rows[: page.page_size + 1])
+    items = list(rows[: page.page_size + 1])
     has_more = len(items) > page.page_size
     items = items[: page.page_size]
-    return {
-        "count": count,
-        "next_cursor": _encode(getattr(items[-1], key)) if has_more else None,
-        "items": items,
-    }
+    return PageResult(
+        count=count,
+        next_cursor=_encode(getattr(items[-1], key)) if has_more else None,
+        items=items,
+    )

@@ -3,7 +3,7 @@ from typing import Literal
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from aduan.lib.pagination import Page, PageQuery, paginate
+from aduan.lib.pagination import Page, PageQuery, PageResult, paginate
 from aduan.regions import selectors
 from aduan.regions.models import Region
 
@@ -45,7 +45,7 @@ class RegionFilters(Schema):
 @router.get("", response=Page[RegionOut], summary="List regions", url_name="regions")
 def region_list(
     request: HttpRequest, filters: Query[RegionFilters], page: Query[PageQuery]
-) -> dict[str, object]:
+) -> PageResult[Region]:
     regions = selectors.region_list(parent=filters.parent, level=filters.level, q=filters.q)
     return paginate(regions, page, key="code")
 

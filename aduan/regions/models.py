@@ -38,6 +38,9 @@ class Region(models.Model):
         indexes = [
             models.Index(fields=["level", "code"], name="region_level_code"),
             models.Index(fields=["parent", "code"], name="region_parent_code"),
+            # Name search scans this narrow index instead of the table on SQLite; on
+            # PostgreSQL a trigram index serves it (migration 0002).
+            models.Index(fields=["level", "name"], name="region_level_name"),
         ]
 
     def __str__(self) -> str:
