@@ -10,8 +10,11 @@ import os
 import subprocess
 import sys
 import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
+REPORTS = Path("var/test-reports")
 
 
 def run(title: str, command: list[str], env: dict[str, str] | None = None) -> bool:
@@ -39,6 +42,24 @@ def postgres_reachable(url: str) -> str | None:
         return str(error).strip().splitlines()[0]
 
 
+def pytest_run(title: str, database_url: str, args: list[str]) -> bool:
+    report = REPORTS / f"{title.replace(' ', '-')}.xml"
+    report.unlink(missing_ok=True)
+    command = [sys.executable, "-m", "pytest", f"--junit-xml={report}", *args]
+    return run(title, command, {**os.environ, "DATABASE_URL": database_url})
+
+
+def counted() -> tuple[int, int, int]:
+    """Tests passed, failed (or errored) and skipped over every pytest run."""
+    passed = failed = skipped = 0
+    for report in REPORTS.glob("*.xml"):
+        for suite in ET.parse(report).getroot().iter("testsuite"):  # noqa: S314
+            total, skip = int(suite.get("tests", 0)), int(suite.get("skipped", 0))
+            bad = int(suite.get("failures", 0)) + int(suite.get("errors", 0))
+            passed, failed, skipped = passed + total - skip - bad, failed + bad, skipped + skip
+    return passed, failed, skipped
+
+
 def main() -> int:
     python = sys.executable
     pytest_args = sys.argv[1:]
@@ -49,23 +70,27 @@ def main() -> int:
         run("mypy", [python, "-m", "mypy", "."]),
     ]
 
-    sqlite_env = {**os.environ, "DATABASE_URL": "sqlite:///:memory:"}
-    results.append(run("tests on SQLite", [python, "-m", "pytest", *pytest_args], sqlite_env))
+    REPORTS.mkdir(parents=True, exist_ok=True)
+    for report in REPORTS.glob("*.xml"):
+        report.unlink()
+    results.append(pytest_run("tests on SQLite", "sqlite:///:memory:", pytest_args))
 
     pg_url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
     problem = postgres_reachable(pg_url)
     if problem is None:
-        pg_env = {**os.environ, "DATABASE_URL": pg_url}
-        results.append(run("tests on PostgreSQL", [python, "-m", "pytest", *pytest_args], pg_env))
+        results.append(pytest_run("tests on PostgreSQL", pg_url, pytest_args))
     elif in_ci:
         print(f"\n== tests on PostgreSQL: FAILED — {pg_url} unreachable under CI: {problem}")
         results.append(False)
     else:
         print(f"\n== tests on PostgreSQL: SKIPPED — {pg_url} unreachable: {problem}")
 
-    passed, failed = results.count(True), results.count(False)
-    print(f"\nsuites: {passed} passed, {failed} failed", flush=True)
-    return 0 if failed == 0 else 1
+    passed, failed, skipped = counted()
+    broken = results.count(False)
+    print(f"\nsuites (linters and test runs): {len(results) - broken} ok, {broken} failed")
+    # The closing line counts tests over both databases.
+    print(f"tests: {passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+    return 0 if broken == 0 else 1
 
 
 if __name__ == "__main__":
