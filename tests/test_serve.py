@@ -33,7 +33,8 @@ def _children(pid: int) -> list[int]:
     return [int(line) for line in out.split()]
 
 
-def test_serve_answers_and_ctrl_c_stops_web_and_worker(tmp_path: Path) -> None:
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
+def test_serve_answers_and_a_signal_stops_web_and_worker(tmp_path: Path, stop: int) -> None:
     env = {**os.environ, "ADUAN_VAR_DIR": str(tmp_path)}
     env.pop("DATABASE_URL", None)  # its own SQLite file under tmp_path
     manage = [sys.executable, "-m", "aduan"]
@@ -60,7 +61,7 @@ def test_serve_answers_and_ctrl_c_stops_web_and_worker(tmp_path: Path) -> None:
         assert status == 200 and "aduan" in html
         workers = _children(server.pid)
         assert len(workers) == 1, "one worker runs beside the web server"
-        server.send_signal(signal.SIGINT)
+        server.send_signal(stop)
         server.wait(timeout=20)
         time.sleep(0.5)
         for pid in workers:

@@ -1,5 +1,7 @@
+import signal
 import subprocess
 import sys
+from types import FrameType
 from typing import Any
 
 from django.core.management import call_command
@@ -14,6 +16,8 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Serve the web only.")
 
     def handle(self, *args: Any, addr: str, no_worker: bool, **options: Any) -> None:
+        # SIGTERM (a process manager stopping us) stops both, like Ctrl-C does.
+        signal.signal(signal.SIGTERM, _exit)
         worker = None
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "aduan", "worker", "--verbosity=0"])
@@ -26,3 +30,7 @@ class Command(BaseCommand):
                     worker.wait(timeout=10)
                 except subprocess.TimeoutExpired:
                     worker.kill()
+
+
+def _exit(signum: int, frame: FrameType | None) -> None:
+    sys.exit(0)

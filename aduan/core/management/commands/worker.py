@@ -13,4 +13,4 @@ class Command(BaseCommand):
     def handle(self, *args: Any, interval: float, **options: Any) -> None:
         # Django's task framework with the database backend: the database is the queue,
         # no broker needed; several workers may share it.
-        call_command("db_worker", interval=interval, verbosity=options["verbosity"])
+        call_command("db_worker", interval=interval, reload=False, verbosity=options["verbosity"])
