@@ -13,6 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "aduan" / "locale" / "en" / "LC_MESSAGES" / "django.po"
 
 
+def _joined(match: re.Match[str]) -> str:
+    return "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', match.group(1)))
+
+
 def _entries(po: Path) -> dict[str, str]:
     text = po.read_text(encoding="utf-8")
     entries = {}
@@ -20,9 +24,8 @@ def _entries(po: Path) -> dict[str, str]:
         msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
         msgstr = re.search(r'^msgstr ((?:".*"\n?)+)', block, re.M)
         if msgid and msgstr:
-            join = lambda m: "".join(re.findall(r'"((?:[^"\\]|\\.)*)"', m.group(1)))  # noqa: E731
-            if join(msgid):
-                entries[join(msgid)] = join(msgstr)
+            if _joined(msgid):
+                entries[_joined(msgid)] = _joined(msgstr)
     return entries
 
 
