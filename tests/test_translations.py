@@ -23,9 +23,8 @@ def _entries(po: Path) -> dict[str, str]:
     for block in text.split("\n\n"):
         msgid = re.search(r'^msgid ((?:".*"\n?)+)', block, re.M)
         msgstr = re.search(r'^msgstr ((?:".*"\n?)+)', block, re.M)
-        if msgid and msgstr:
-            if _joined(msgid):
-                entries[_joined(msgid)] = _joined(msgstr)
+        if msgid and msgstr and _joined(msgid):
+            entries[_joined(msgid)] = _joined(msgstr)
     return entries
 
 
