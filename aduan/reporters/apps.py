@@ -1,0 +1,5 @@
+from django.apps import AppConfig
+
+
+class ReportersConfig(AppConfig):
+    name = "aduan.reporters"

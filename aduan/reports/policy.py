@@ -1,0 +1,210 @@
+"""The access policy: who may see a report, its reporter, its attachments, and who
+may do what to it (DESIGN.md §3, §5). Every surface asks this module — pages, API,
+Open311, exports, notifications, search — and list selectors apply ``visible_q`` in
+the query itself.
+
+Visibility has three levels. FULL: the report as the viewer's role may see it.
+LIMITED: only its number, state and deadline (a supervisor's overdue list showing a
+confidential report). NONE: it does not exist for the viewer (a 404, never a 403).
+"""
+
+from dataclasses import dataclass
+from enum import IntEnum
+from typing import Literal
+
+from django.db.models import Q
+
+from aduan.accounts.models import User
+from aduan.reports.models import Action, Report, State
+
+PUBLIC_STATES = frozenset({State.DISPOSITIONED, State.IN_PROGRESS, State.ANSWERED, State.CLOSED})
+
+Role = Literal[
+    "public",
+    "citizen",
+    "national_admin",
+    "agency_admin",
+    "liaison",
+    "supervisor",
+    "integration",
+    "system",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Actor:
+    """Who is asking: a signed-in user, an agency's integration client, a system job
+    or the public. Built once per request."""
+
+    role: Role
+    user: User | None = None
+    agency_id: int | None = None
+    unit_id: int | None = None
+    reporter_id: int | None = None
+
+    @classmethod
+    def for_user(cls, user: User | None) -> "Actor":
+        if user is None or not user.is_authenticated:
+            return PUBLIC
+        reporter = getattr(user, "reporter", None)
+        return cls(
+            role=user.role,  # type: ignore[arg-type]
+            user=user,
+            agency_id=user.agency_id,
+            unit_id=user.unit_id,
+            reporter_id=reporter.pk if reporter is not None else None,
+        )
+
+    @classmethod
+    def for_reporter(cls, reporter_id: int) -> "Actor":
+        """A citizen known by a channel identity (an SMS number, an X handle)."""
+        return cls(role="citizen", reporter_id=reporter_id)
+
+    @classmethod
+    def integration(cls, agency_id: int) -> "Actor":
+        return cls(role="integration", agency_id=agency_id)
+
+
+PUBLIC = Actor(role="public")
+SYSTEM = Actor(role="system")
+
+
+class View(IntEnum):
+    NONE = 0
+    LIMITED = 1
+    FULL = 2
+
+
+# -- in the query --------------------------------------------------------------------
+
+
+def _public_q() -> Q:
+    return Q(is_confidential=False, state__in=PUBLIC_STATES)
+
+
+def _handling_q(actor: Actor) -> Q:
+    """Reports with the actor's agency (or one of its sub-agencies) or unit."""
+    if actor.role in ("agency_admin", "integration") and actor.agency_id is not None:
+        return Q(agency_id=actor.agency_id) | Q(agency__parent_id=actor.agency_id)
+    if actor.role == "liaison" and actor.unit_id is not None:
+        return Q(unit_id=actor.unit_id)
+    return Q(pk__in=[])
+
+
+def visible_q(actor: Actor, *, level: View = View.FULL) -> Q:
+    """Reports the actor sees at ``level`` or better, as a filter."""
+    if actor.role in ("national_admin", "system"):
+        return Q()
+    q = _public_q()
+    if actor.reporter_id is not None:
+        q |= Q(reporter_id=actor.reporter_id)
+    q |= _handling_q(actor)
+    if actor.role == "supervisor":
+        supervised = Q(agency__supervisor_id=actor.agency_id) if actor.agency_id else Q(pk__in=[])
+        q |= supervised if level == View.LIMITED else supervised & Q(is_confidential=False)
+    return q
+
+
+def scope_q(actor: Actor) -> Q:
+    """The reports the actor works on or watches over (not merely may read): all for
+    the national admin, its agency's or unit's for handlers, the supervised
+    agencies' for a supervisor. Overdue and escalation lists are cut to this."""
+    if actor.role in ("national_admin", "system"):
+        return Q()
+    if actor.role == "supervisor" and actor.agency_id is not None:
+        return Q(agency__supervisor_id=actor.agency_id)
+    return _handling_q(actor)
+
+
+# -- on one report -------------------------------------------------------------------
+
+
+def _is_owner(actor: Actor, report: Report) -> bool:
+    return actor.reporter_id is not None and actor.reporter_id == report.reporter_id
+
+
+def _handles(actor: Actor, report: Report) -> bool:
+    if report.agency_id is None or actor.agency_id is None:
+        return False
+    if actor.role in ("agency_admin", "integration"):
+        return report.agency_id == actor.agency_id or (
+            report.agency is not None and report.agency.parent_id == actor.agency_id
+        )
+    return actor.role == "liaison" and actor.unit_id is not None and report.unit_id == actor.unit_id
+
+
+def _supervises(actor: Actor, report: Report) -> bool:
+    return (
+        actor.role == "supervisor"
+        and actor.agency_id is not None
+        and report.agency is not None
+        and report.agency.supervisor_id == actor.agency_id
+    )
+
+
+def _is_public(report: Report) -> bool:
+    return not report.is_confidential and report.state in PUBLIC_STATES
+
+
+def report_view(actor: Actor, report: Report) -> View:
+    if actor.role in ("national_admin", "system") or _is_owner(actor, report):
+        return View.FULL
+    if _handles(actor, report) or _is_public(report):
+        return View.FULL
+    if _supervises(actor, report):
+        return View.LIMITED if report.is_confidential else View.FULL
+    return View.NONE
+
+
+IdentityAccess = Literal["none", "name", "contacts", "reveal"]
+
+
+def identity_access(actor: Actor, report: Report) -> IdentityAccess:
+    """What of the reporter the actor may see. ``contacts``: name, phone, e-mail,
+    NIK. ``name``: the name only (an agency on a non-anonymous report: data
+    minimisation). ``reveal``: a national admin on an anonymous report, who must open
+    it through ``report_reporter_reveal`` so that the timeline records it."""
+    if _is_owner(actor, report):
+        return "contacts"
+    if actor.role == "national_admin":
+        return "reveal" if report.is_anonymous else "contacts"
+    if _handles(actor, report) and not report.is_anonymous:
+        return "name"
+    return "none"
+
+
+def can_see_attachments(actor: Actor, report: Report) -> bool:
+    """Whoever sees the report fully; but an anonymous report's files are not shown
+    to those who see it only because it is public (a photo can identify)."""
+    if report_view(actor, report) != View.FULL:
+        return False
+    if actor.role in ("national_admin", "system") or _is_owner(actor, report):
+        return True
+    if _handles(actor, report) or _supervises(actor, report):
+        return True
+    return not report.is_anonymous
+
+
+_NATIONAL_ACTIONS = frozenset(
+    {Action.DISPOSE, Action.REQUEST_INFO, Action.ARCHIVE, Action.INTERVENE, Action.IDENTITY_VIEWED}
+)
+_AGENCY_ADMIN_ACTIONS = frozenset({Action.ASSIGN, Action.REDISPOSE, Action.BOUNCE})
+_HANDLER_ACTIONS = frozenset({Action.FOLLOW_UP, Action.ANSWER, Action.NOTE})
+_REPORTER_ACTIONS = frozenset({Action.SUPPLY_INFO, Action.CONFIRM, Action.REOPEN})
+_SYSTEM_ACTIONS = frozenset({Action.EXPIRE_INFO, Action.AUTO_CLOSE})
+
+
+def can(actor: Actor, action: str, report: Report) -> bool:
+    """May the actor do ``action`` to this report? (Whether the report's state allows
+    it is the workflow's question.)"""
+    if action in _SYSTEM_ACTIONS:
+        return actor.role == "system"
+    if action in _NATIONAL_ACTIONS or (action == Action.NOTE and actor.role == "national_admin"):
+        return actor.role == "national_admin"
+    if action in _REPORTER_ACTIONS:
+        return _is_owner(actor, report)
+    if action in _AGENCY_ADMIN_ACTIONS:
+        return actor.role in ("agency_admin", "integration") and _handles(actor, report)
+    if action in _HANDLER_ACTIONS:
+        return _handles(actor, report)
+    return False

@@ -1,0 +1,734 @@
+"""The report lifecycle (DESIGN.md §4): one service per action. Each validates its
+input, asks the access policy and the transition table, then writes the change and
+its timeline event in one transaction with a conditional update — of two people
+acting on the same version of a report, one wins and the other gets StaleReport."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from aduan.agencies.models import Agency, Unit
+from aduan.categories.models import Category
+from aduan.lib.errors import InvalidInput, NotFound, NotPermitted
+from aduan.regions.codes import format_region_code
+from aduan.regions.models import Region
+from aduan.reporters.models import Reporter
+from aduan.reports import policy, workflow
+from aduan.reports.deadlines import (
+    NO_DEADLINE,
+    Clock,
+    Deadline,
+    completion_days,
+    deadline,
+    policy_for,
+)
+from aduan.reports.errors import StaleReport, WrongState
+from aduan.reports.models import (
+    Action,
+    ArchiveReason,
+    Channel,
+    DeadlineKind,
+    DeadlinePolicy,
+    Report,
+    ReportEvent,
+    ReportType,
+    State,
+)
+from aduan.reports.policy import Actor
+from aduan.reports.tracking import tracking_number_new, tracking_number_parse
+from aduan.workdays.calendar import working_days_elapsed
+
+TITLE_MAX = 150
+BODY_MAX = 10_000
+REASON_MAX = 2_000
+
+
+# -- input checks --------------------------------------------------------------------
+
+
+def _text(value: str | None, *, field: str, maximum: int, required: bool = True) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput(_("Isian ini wajib diisi."), code="required", field=field)
+    if len(text) > maximum:
+        raise InvalidInput(
+            _("Isian ini terlalu panjang (paling banyak %(max)s karakter).") % {"max": maximum},
+            code="too_long",
+            field=field,
+        )
+    return text
+
+
+def _category(code: str | None) -> Category | None:
+    if not code:
+        return None
+    category = Category.objects.filter(code=code, is_active=True).first()
+    if category is None:
+        raise InvalidInput(_("Kategori tidak dikenal."), code="unknown_category", field="category")
+    return category
+
+
+def _region(code: str | None) -> Region | None:
+    if not code:
+        return None
+    region = Region.objects.filter(code=format_region_code(code, field="region")).first()
+    if region is None:
+        raise InvalidInput(_("Wilayah tidak dikenal."), code="unknown_region", field="region")
+    return region
+
+
+def _agency(agency_id: int | None, *, field: str) -> Agency | None:
+    if agency_id is None:
+        return None
+    agency = Agency.objects.select_related("region").filter(id=agency_id, is_active=True).first()
+    if agency is None:
+        raise InvalidInput(_("Instansi tidak dikenal."), code="unknown_agency", field=field)
+    return agency
+
+
+def _unit(unit_id: int | None, *, agency: Agency) -> Unit | None:
+    if unit_id is None:
+        return None
+    unit = Unit.objects.filter(id=unit_id, agency=agency, is_active=True).first()
+    if unit is None:
+        raise InvalidInput(
+            _("Unit kerja tidak dikenal di instansi ini."), code="unknown_unit", field="unit"
+        )
+    return unit
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    region: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    address: str = ""
+
+
+def _coordinates(location: Location) -> tuple[float | None, float | None]:
+    lat, lon = location.latitude, location.longitude
+    if (lat is None) != (lon is None):
+        raise InvalidInput(
+            _("Isi lintang dan bujur bersama-sama."),
+            code="incomplete_coordinates",
+            field="latitude",
+        )
+    if lat is not None and lon is not None and not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise InvalidInput(
+            _("Koordinat tidak valid."), code="invalid_coordinates", field="latitude"
+        )
+    return lat, lon
+
+
+# -- create --------------------------------------------------------------------------
+
+
+def report_create(
+    *,
+    actor: Actor,
+    reporter: Reporter,
+    type: str,
+    title: str,
+    body: str,
+    channel: str,
+    category: str | None = None,
+    location: Location | None = None,
+    incident_date: date | None = None,
+    agency_hint: int | None = None,
+    anonymous: bool = False,
+    confidential: bool = False,
+    now: datetime | None = None,
+) -> Report:
+    """A new report, waiting for verification within its deadline."""
+    now = now or timezone.now()
+    if actor.role == "citizen" and actor.reporter_id != reporter.pk:
+        raise NotPermitted(_("Laporan hanya dapat dikirim atas nama Anda sendiri."))
+    if actor.role in ("public", "integration", "supervisor"):
+        raise NotPermitted()
+    if type not in ReportType.values:
+        raise InvalidInput(_("Jenis laporan tidak dikenal."), code="unknown_type", field="type")
+    if channel not in Channel.values or channel == Channel.SYSTEM:
+        raise InvalidInput(_("Kanal tidak dikenal."), code="unknown_channel", field="channel")
+    location = location or Location()
+    latitude, longitude = _coordinates(location)
+    if incident_date is not None and incident_date > timezone.localdate(now):
+        raise InvalidInput(
+            _("Tanggal kejadian tidak boleh di masa depan."),
+            code="future_date",
+            field="incident_date",
+        )
+    fields = {
+        "type": type,
+        "title": _text(title, field="title", maximum=TITLE_MAX),
+        "body": _text(body, field="body", maximum=BODY_MAX),
+        "category": _category(category),
+        "region": _region(location.region),
+        "latitude": latitude,
+        "longitude": longitude,
+        "address": _text(location.address, field="address", maximum=300, required=False),
+        "incident_date": incident_date,
+        "agency_hint": _agency(agency_hint, field="agency_hint"),
+        "channel": channel,
+        "is_anonymous": anonymous,
+        "is_confidential": confidential,
+    }
+    rules = policy_for(report_type=type, category_id=_id(fields["category"]), on=now.date())
+    due = deadline(DeadlineKind.VERIFY, start=now, days=rules.verify_days, clock=Clock.national())
+    with transaction.atomic():
+        report = Report.objects.create(
+            tracking_number=_unused_tracking_number(),
+            reporter=reporter,
+            state=State.SUBMITTED,
+            submitted_at=now,
+            **fields,
+            **due.fields(),
+        )
+        ReportEvent.objects.create(
+            report=report,
+            action=Action.SUBMIT,
+            actor=actor.user,
+            actor_role=actor.role,
+            actor_agency_id=actor.agency_id,
+            from_state="",
+            to_state=State.SUBMITTED,
+            channel=channel,
+            created_at=now,
+        )
+    return report
+
+
+def _id(obj: object) -> int | None:
+    return getattr(obj, "pk", None)
+
+
+def _unused_tracking_number() -> str:
+    # Nine random digits: a clash is rare (one in 10,000 at 100,000 reports), so
+    # checking first costs one indexed read; the unique constraint still guards it.
+    for _attempt in range(10):
+        number = tracking_number_new()
+        if not Report.objects.filter(tracking_number=number).exists():
+            return number
+    raise RuntimeError("no free tracking number after 10 attempts")
+
+
+# -- the one way a report changes ----------------------------------------------------
+
+
+def _transition(
+    *,
+    actor: Actor,
+    report: Report,
+    action: str,
+    channel: str,
+    now: datetime,
+    changes: Mapping[str, object] | None = None,
+    reason: str = "",
+    body: str = "",
+    rating: int | None = None,
+) -> ReportEvent:
+    """Checks permission and state, then applies ``changes`` and writes the event in
+    one transaction; ``report`` is updated in memory to match."""
+    if not policy.can(actor, action, report):
+        if policy.report_view(actor, report) == policy.View.NONE:
+            raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
+        raise NotPermitted()
+    to_state = workflow.next_state(action, report.state)
+    if to_state is None:
+        raise WrongState()
+    changes = dict(changes or {})
+    from_state = report.state
+    with transaction.atomic():
+        updated = Report.objects.filter(pk=report.pk, version=report.version).update(
+            state=to_state, version=F("version") + 1, updated_at=now, **changes
+        )
+        if updated == 0:
+            current = Report.objects.filter(pk=report.pk).values_list("state", flat=True).first()
+            raise StaleReport(
+                _("Laporan ini baru saja diubah orang lain; statusnya kini: %(state)s.")
+                % {"state": State(current).label if current else "-"}
+            )
+        for name, value in changes.items():
+            setattr(report, name, value)
+        report.state, report.version = to_state, report.version + 1
+        return ReportEvent.objects.create(
+            report=report,
+            action=action,
+            actor=actor.user,
+            actor_role=actor.role,
+            actor_agency_id=actor.agency_id,
+            from_state=from_state,
+            to_state=to_state,
+            reason=reason,
+            body=body,
+            channel=channel,
+            agency_id=report.agency_id,
+            unit_id=report.unit_id,
+            rating=rating,
+            created_at=now,
+        )
+
+
+def _annotate(
+    *, actor: Actor, report: Report, action: str, now: datetime, body: str = ""
+) -> ReportEvent:
+    """An event that changes nothing (an internal note, an identity opened)."""
+    if not policy.can(actor, action, report):
+        raise NotPermitted()
+    return ReportEvent.objects.create(
+        report=report,
+        action=action,
+        actor=actor.user,
+        actor_role=actor.role,
+        actor_agency_id=actor.agency_id,
+        from_state=report.state,
+        to_state=report.state,
+        body=body,
+        channel=Channel.WEB if actor.user else Channel.SYSTEM,
+        agency_id=report.agency_id,
+        unit_id=report.unit_id,
+        is_internal=True,
+        created_at=now,
+    )
+
+
+def _rules(report: Report, now: datetime) -> DeadlinePolicy:
+    return policy_for(report_type=report.type, category_id=report.category_id, on=now.date())
+
+
+# -- national admin ------------------------------------------------------------------
+
+
+def report_dispose(
+    *,
+    actor: Actor,
+    report: Report,
+    agency_id: int,
+    unit_id: int | None = None,
+    needs_inspection: bool = False,
+    category: str | None = None,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """Verified and sent to the responsible agency (and unit): the agency's first
+    follow-up is due in its working days, completion by the type's deadline."""
+    now = now or timezone.now()
+    agency = _agency(agency_id, field="agency")
+    assert agency is not None
+    unit = _unit(unit_id, agency=agency)
+    new_category = _category(category) if category else None
+    if new_category is not None:
+        report.category = new_category
+    rules = _rules(report, now)
+    clock = Clock.for_agency(agency)
+    complete_in = completion_days(rules, needs_inspection=needs_inspection)
+    first = deadline(
+        DeadlineKind.FIRST_FOLLOW_UP, start=now, days=rules.first_follow_up_days, clock=clock
+    )
+    changes: dict[str, object] = {
+        "agency": agency,
+        "unit": unit,
+        "needs_inspection": needs_inspection,
+        "dispositioned_at": now,
+        "completion_due_at": clock.after(now, complete_in),
+        **first.fields(),
+    }
+    if new_category is not None:
+        changes["category"] = new_category
+    return _transition(
+        actor=actor, report=report, action=Action.DISPOSE, channel=channel, now=now, changes=changes
+    )
+
+
+def report_request_info(
+    *,
+    actor: Actor,
+    report: Report,
+    reason: str,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """Ask the reporter for what is missing; they have working days to send it."""
+    now = now or timezone.now()
+    reason = _text(reason, field="reason", maximum=REASON_MAX)
+    due = deadline(
+        DeadlineKind.SUPPLY_INFO,
+        start=now,
+        days=_rules(report, now).supply_info_days,
+        clock=Clock.national(),
+    )
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.REQUEST_INFO,
+        channel=channel,
+        now=now,
+        changes=due.fields(),
+        reason=reason,
+    )
+
+
+def report_archive(
+    *,
+    actor: Actor,
+    report: Report,
+    reason: str,
+    note: str = "",
+    duplicate_of: str | None = None,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """Not handled, with a reason the reporter is told."""
+    now = now or timezone.now()
+    if reason not in ArchiveReason.values or reason == ArchiveReason.NO_REPLY:
+        raise InvalidInput(_("Alasan arsip tidak dikenal."), code="unknown_reason", field="reason")
+    original = None
+    if reason == ArchiveReason.DUPLICATE:
+        number = tracking_number_parse(duplicate_of or "")
+        original = Report.objects.filter(tracking_number=number).exclude(pk=report.pk).first()
+        if original is None:
+            raise InvalidInput(
+                _("Laporan asli tidak ditemukan."), code="unknown_original", field="duplicate_of"
+            )
+    changes = {"archive_reason": reason, "duplicate_of": original, "closed_at": now, **NO_DEADLINE}
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.ARCHIVE,
+        channel=channel,
+        now=now,
+        changes=changes,
+        reason=_text(note, field="note", maximum=REASON_MAX, required=False),
+    )
+
+
+def report_intervene(
+    *,
+    actor: Actor,
+    report: Report,
+    reason: str,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """A national admin closes an open report, with a reason."""
+    now = now or timezone.now()
+    reason = _text(reason, field="reason", maximum=REASON_MAX)
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.INTERVENE,
+        channel=channel,
+        now=now,
+        changes={"closed_at": now, **NO_DEADLINE},
+        reason=reason,
+    )
+
+
+def report_reporter_reveal(
+    *, actor: Actor, report: Report, now: datetime | None = None
+) -> Reporter:
+    """The reporter of a report, for a national admin; opening an anonymous reporter's
+    identity is written to the timeline every time."""
+    access = policy.identity_access(actor, report)
+    if access == "reveal":
+        _annotate(
+            actor=actor, report=report, action=Action.IDENTITY_VIEWED, now=now or timezone.now()
+        )
+    elif access != "contacts":
+        raise NotPermitted()
+    return report.reporter
+
+
+# -- agency --------------------------------------------------------------------------
+
+
+def report_assign(
+    *,
+    actor: Actor,
+    report: Report,
+    unit_id: int,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """The agency admin hands the report to one of its units."""
+    now = now or timezone.now()
+    if report.agency is None:
+        raise WrongState()
+    unit = _unit(unit_id, agency=report.agency)
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.ASSIGN,
+        channel=channel,
+        now=now,
+        changes={"unit": unit},
+    )
+
+
+def report_redispose(
+    *,
+    actor: Actor,
+    report: Report,
+    agency_id: int,
+    reason: str = "",
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """The agency admin passes the report to one of its sub-agencies; the clocks
+    started at disposition keep running."""
+    now = now or timezone.now()
+    agency = _agency(agency_id, field="agency")
+    if agency is None or agency.parent_id is None or agency.parent_id != report.agency_id:
+        raise InvalidInput(
+            _("Disposisi ulang hanya ke instansi di bawahnya."),
+            code="not_a_sub_agency",
+            field="agency",
+        )
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.REDISPOSE,
+        channel=channel,
+        now=now,
+        changes={"agency": agency, "unit": None},
+        reason=_text(reason, field="reason", maximum=REASON_MAX, required=False),
+    )
+
+
+def report_bounce(
+    *,
+    actor: Actor,
+    report: Report,
+    reason: str,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """Not our authority (bukan wewenang): back to the national admin to dispose
+    again, with the reason; verification is due anew."""
+    now = now or timezone.now()
+    reason = _text(reason, field="reason", maximum=REASON_MAX)
+    due = deadline(
+        DeadlineKind.VERIFY,
+        start=now,
+        days=_rules(report, now).verify_days,
+        clock=Clock.national(),
+    )
+    changes = {
+        "agency": None,
+        "unit": None,
+        "dispositioned_at": None,
+        "completion_due_at": None,
+        "needs_inspection": False,
+        **due.fields(),
+    }
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.BOUNCE,
+        channel=channel,
+        now=now,
+        changes=changes,
+        reason=reason,
+    )
+
+
+def report_follow_up(
+    *,
+    actor: Actor,
+    report: Report,
+    text: str,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """The agency's answer or action, relayed to the reporter. The first one moves
+    the report to in progress; the completion deadline is then the one to meet."""
+    now = now or timezone.now()
+    text = _text(text, field="text", maximum=BODY_MAX)
+    changes: dict[str, object] = {}
+    if report.state == State.DISPOSITIONED:
+        changes = {"first_follow_up_at": now, **_completion_deadline(report, now).fields()}
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.FOLLOW_UP,
+        channel=channel,
+        now=now,
+        changes=changes,
+        body=text,
+    )
+
+
+def report_answer(
+    *,
+    actor: Actor,
+    report: Report,
+    text: str,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """The final follow-up: the reporter now has working days to confirm or re-open,
+    after which the report closes by itself. On a report without a follow-up yet
+    this is its first follow-up too (two events, as the transition table has it)."""
+    now = now or timezone.now()
+    text = _text(text, field="text", maximum=BODY_MAX)
+    reply = deadline(
+        DeadlineKind.REPLY,
+        start=now,
+        days=_rules(report, now).reply_days,
+        clock=Clock.for_agency(report.agency),
+    )
+    with transaction.atomic():
+        if report.state == State.DISPOSITIONED:
+            report_follow_up(actor=actor, report=report, text=text, channel=channel, now=now)
+            text = ""
+        return _transition(
+            actor=actor,
+            report=report,
+            action=Action.ANSWER,
+            channel=channel,
+            now=now,
+            changes={"answered_at": now, **reply.fields()},
+            body=text,
+        )
+
+
+def report_note(
+    *, actor: Actor, report: Report, text: str, now: datetime | None = None
+) -> ReportEvent:
+    """An internal note staff write for each other; the reporter never sees it."""
+    text = _text(text, field="text", maximum=BODY_MAX)
+    return _annotate(
+        actor=actor, report=report, action=Action.NOTE, now=now or timezone.now(), body=text
+    )
+
+
+def _completion_deadline(report: Report, now: datetime) -> Deadline:
+    """Completion by the type's deadline, counted from disposition; escalated at
+    twice the allowed time."""
+    clock = Clock.for_agency(report.agency)
+    days = completion_days(_rules(report, now), needs_inspection=report.needs_inspection)
+    due = report.completion_due_at or clock.after(report.dispositioned_at or now, days)
+    return Deadline(kind=DeadlineKind.COMPLETION, at=due, escalate_at=clock.after(due, days))
+
+
+# -- reporter ------------------------------------------------------------------------
+
+
+def report_supply_info(
+    *,
+    actor: Actor,
+    report: Report,
+    text: str,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """The reporter sends what was asked for; verification is due anew."""
+    now = now or timezone.now()
+    text = _text(text, field="text", maximum=BODY_MAX)
+    due = deadline(
+        DeadlineKind.VERIFY,
+        start=now,
+        days=_rules(report, now).verify_days,
+        clock=Clock.national(),
+    )
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.SUPPLY_INFO,
+        channel=channel,
+        now=now,
+        changes=due.fields(),
+        body=text,
+    )
+
+
+def report_confirm(
+    *,
+    actor: Actor,
+    report: Report,
+    rating: int,
+    comment: str = "",
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """The reporter is satisfied and rates the outcome from 1 to 5."""
+    now = now or timezone.now()
+    if not isinstance(rating, int) or isinstance(rating, bool) or not 1 <= rating <= 5:
+        raise InvalidInput(_("Nilai harus 1 sampai 5."), code="invalid_rating", field="rating")
+    comment = _text(comment, field="comment", maximum=REASON_MAX, required=False)
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.CONFIRM,
+        channel=channel,
+        now=now,
+        changes={"rating": rating, "closed_at": now, **NO_DEADLINE},
+        body=comment,
+        rating=rating,
+    )
+
+
+def report_reopen(
+    *,
+    actor: Actor,
+    report: Report,
+    reason: str,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """The reporter is not satisfied: back to the agency, whose completion clock
+    resumes — the working days the answer waited for the reporter are added back."""
+    now = now or timezone.now()
+    reason = _text(reason, field="reason", maximum=REASON_MAX)
+    clock = Clock.for_agency(report.agency)
+    if report.answered_at is not None and report.completion_due_at is not None:
+        waited = working_days_elapsed(
+            report.answered_at, now, zone=clock.zone, calendar=clock.calendar
+        )
+        if waited:
+            report.completion_due_at = clock.after(report.completion_due_at, waited)
+    completion = _completion_deadline(report, now)
+    changes = {"answered_at": None, "completion_due_at": completion.at, **completion.fields()}
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.REOPEN,
+        channel=channel,
+        now=now,
+        changes=changes,
+        reason=reason,
+    )
+
+
+# -- clocks (run by the worker's sweeps) ---------------------------------------------
+
+
+def report_expire_info(*, report: Report, now: datetime | None = None) -> ReportEvent:
+    """The reporter did not send the missing information in time: archived."""
+    now = now or timezone.now()
+    changes = {"archive_reason": ArchiveReason.NO_REPLY, "closed_at": now, **NO_DEADLINE}
+    return _transition(
+        actor=policy.SYSTEM,
+        report=report,
+        action=Action.EXPIRE_INFO,
+        channel=Channel.SYSTEM,
+        now=now,
+        changes=changes,
+    )
+
+
+def report_auto_close(*, report: Report, now: datetime | None = None) -> ReportEvent:
+    """Nobody replied to the answer in time: closed."""
+    now = now or timezone.now()
+    return _transition(
+        actor=policy.SYSTEM,
+        report=report,
+        action=Action.AUTO_CLOSE,
+        channel=Channel.SYSTEM,
+        now=now,
+        changes={"closed_at": now, **NO_DEADLINE},
+    )
