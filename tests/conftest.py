@@ -1,7 +1,10 @@
+from importlib import import_module
 from typing import Any
 
 import pytest
+from django.apps import apps as django_apps
 from django.test import Client
+from pytest_django.plugin import blocking_manager_key
 
 from aduan.reference.services import reference_data_load
 
@@ -17,3 +20,18 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 @pytest.fixture
 def api(db: None) -> Client:
     return Client(headers={"accept": "application/json"})
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
+    """A test with real transactions (several connections at once) ends by emptying
+    the database; put back what every other test expects to find there."""
+    outcome = yield
+    marker = item.get_closest_marker("django_db")
+    # After the last test the session has already dropped the test database.
+    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
+        with item.config.stash[blocking_manager_key].unblock():
+            policies = import_module("aduan.reports.migrations.0002_default_deadline_policies")
+            policies.create(django_apps, None)
+            reference_data_load(force=True)
+    return outcome
