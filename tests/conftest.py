@@ -6,6 +6,7 @@ from django.apps import apps as django_apps
 from django.test import Client
 from pytest_django.plugin import blocking_manager_key
 
+from aduan.lib.memo import reference_memo_clear
 from aduan.reference.services import reference_data_load
 
 
@@ -15,6 +16,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
     once per session; each test runs in a transaction on top of it."""
     with django_db_blocker.unblock():
         reference_data_load()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_reference_memo() -> None:
+    """Each test reads deadline policies, categories and holidays as they are now."""
+    reference_memo_clear()
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from tqdm import tqdm
 
 from aduan.agencies.models import Agency, Unit, UnitType
 from aduan.categories.models import Category
+from aduan.lib.memo import reference_memo_clear
 from aduan.reference.models import DataLoad
 from aduan.reference.sources import CENTRAL_KINDS, RegionRow, Sources, read_sources
 from aduan.regions import codes
@@ -281,6 +282,7 @@ def reference_data_load(*, force: bool = False, progress: bool = False) -> LoadR
         _load_routing_rules(sources, bar)
         DataLoad.objects.create(digest=digest, summary=summary)
     _refresh_planner_statistics()
+    reference_memo_clear()
     return LoadResult(loaded=True, summary=summary)
 
 

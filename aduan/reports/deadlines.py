@@ -5,37 +5,50 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from django.db.models import Q
-
 from aduan.agencies.models import Agency
+from aduan.categories.models import Category
+from aduan.lib.memo import reference_memo
 from aduan.reports.models import DeadlineKind, DeadlinePolicy
 from aduan.workdays.calendar import WorkCalendar, deadline_at
 
 NATIONAL_ZONE = ZoneInfo("Asia/Jakarta")
 
 
+@reference_memo()
+def _policies() -> tuple[DeadlinePolicy, ...]:
+    return tuple(DeadlinePolicy.objects.order_by("effective_from", "id"))
+
+
+@reference_memo()
+def _category_parents() -> dict[int, int | None]:
+    return dict(Category.objects.values_list("id", "parent_id"))
+
+
 def policy_for(*, report_type: str, category_id: int | None, on: date) -> DeadlinePolicy:
     """The row in force on ``on``: for the category (or its parent) if one exists,
     else for the type; the latest effective date wins."""
-    rows = DeadlinePolicy.objects.filter(report_type=report_type, effective_from__lte=on)
-    if category_id is not None:
-        rows = rows.filter(
-            Q(category__isnull=True)
-            | Q(category_id=category_id)
-            | Q(category__children=category_id)
-        )
-    else:
-        rows = rows.filter(category__isnull=True)
-    ranked = sorted(
-        rows.select_related("category"),
-        key=lambda row: (
-            0 if row.category_id is None else (2 if row.category_id == category_id else 1),
-            row.effective_from,
-        ),
-    )
-    if not ranked:
+    parent_id = _category_parents().get(category_id) if category_id is not None else None
+
+    def specificity(row: DeadlinePolicy) -> int:
+        if row.category_id is None:
+            return 0
+        return 2 if row.category_id == category_id else 1
+
+    candidates = [
+        row
+        for row in _policies()
+        if row.report_type == report_type
+        and row.effective_from <= on
+        and row.category_id in (None, category_id, parent_id)
+    ]
+    if not candidates:
         raise LookupError(f"no deadline policy for {report_type} on {on}")
-    return ranked[-1]
+    return max(candidates, key=lambda row: (specificity(row), row.effective_from))
+
+
+@reference_memo(maxsize=1024)
+def _calendar(region_code: str | None) -> WorkCalendar:
+    return WorkCalendar.for_region(region_code)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,14 +60,14 @@ class Clock:
 
     @classmethod
     def national(cls) -> "Clock":
-        return cls(NATIONAL_ZONE, WorkCalendar.for_region(None))
+        return cls(NATIONAL_ZONE, _calendar(None))
 
     @classmethod
     def for_agency(cls, agency: Agency | None) -> "Clock":
         """An agency's own zone and regional holidays; central bodies count in WIB."""
         if agency is None or agency.region is None:
             return cls.national()
-        return cls(agency.region.zone_info, WorkCalendar.for_region(agency.region.code))
+        return cls(agency.region.zone_info, _calendar(agency.region.code))
 
     def after(self, start: datetime, days: int) -> datetime:
         return deadline_at(start, days, zone=self.zone, calendar=self.calendar)

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.agencies.models import Agency, Unit
 from aduan.categories.models import Category
 from aduan.lib.errors import InvalidInput, NotFound, NotPermitted
+from aduan.lib.memo import reference_memo
 from aduan.regions.codes import format_region_code
 from aduan.regions.models import Region
 from aduan.reporters.models import Reporter
@@ -64,28 +65,51 @@ def _text(value: str | None, *, field: str, maximum: int, required: bool = True)
     return text
 
 
+@reference_memo()
+def _active_categories() -> dict[str, Category]:
+    return {category.code: category for category in Category.objects.filter(is_active=True)}
+
+
+@reference_memo()
+def _region_codes() -> frozenset[str]:
+    return frozenset(Region.objects.values_list("code", flat=True))
+
+
 def _category(code: str | None) -> Category | None:
     if not code:
         return None
-    category = Category.objects.filter(code=code, is_active=True).first()
+    category = _active_categories().get(code)
     if category is None:
         raise InvalidInput(_("Kategori tidak dikenal."), code="unknown_category", field="category")
     return category
 
 
-def _region(code: str | None) -> Region | None:
+def _region_code(code: str | None) -> str | None:
     if not code:
         return None
-    region = Region.objects.filter(code=format_region_code(code, field="region")).first()
-    if region is None:
+    code = format_region_code(code, field="region")
+    if code not in _region_codes():
         raise InvalidInput(_("Wilayah tidak dikenal."), code="unknown_region", field="region")
-    return region
+    return code
+
+
+@reference_memo()
+def _active_agencies() -> dict[int, Agency]:
+    return {
+        agency.pk: agency
+        for agency in Agency.objects.filter(is_active=True).select_related("region", "parent")
+    }
+
+
+@reference_memo(maxsize=256)
+def _active_units(agency_id: int) -> dict[int, Unit]:
+    return {unit.pk: unit for unit in Unit.objects.filter(agency_id=agency_id, is_active=True)}
 
 
 def _agency(agency_id: int | None, *, field: str) -> Agency | None:
     if agency_id is None:
         return None
-    agency = Agency.objects.select_related("region").filter(id=agency_id, is_active=True).first()
+    agency = _active_agencies().get(agency_id)
     if agency is None:
         raise InvalidInput(_("Instansi tidak dikenal."), code="unknown_agency", field=field)
     return agency
@@ -94,7 +118,7 @@ def _agency(agency_id: int | None, *, field: str) -> Agency | None:
 def _unit(unit_id: int | None, *, agency: Agency) -> Unit | None:
     if unit_id is None:
         return None
-    unit = Unit.objects.filter(id=unit_id, agency=agency, is_active=True).first()
+    unit = _active_units(agency.pk).get(unit_id)
     if unit is None:
         raise InvalidInput(
             _("Unit kerja tidak dikenal di instansi ini."), code="unknown_unit", field="unit"
@@ -167,7 +191,7 @@ def report_create(
         "title": _text(title, field="title", maximum=TITLE_MAX),
         "body": _text(body, field="body", maximum=BODY_MAX),
         "category": _category(category),
-        "region": _region(location.region),
+        "region_id": _region_code(location.region),
         "latitude": latitude,
         "longitude": longitude,
         "address": _text(location.address, field="address", maximum=300, required=False),
@@ -179,41 +203,40 @@ def report_create(
     }
     rules = policy_for(report_type=type, category_id=_id(fields["category"]), on=now.date())
     due = deadline(DeadlineKind.VERIFY, start=now, days=rules.verify_days, clock=Clock.national())
-    with transaction.atomic():
-        report = Report.objects.create(
-            tracking_number=_unused_tracking_number(),
-            reporter=reporter,
-            state=State.SUBMITTED,
-            submitted_at=now,
-            **fields,
-            **due.fields(),
-        )
-        ReportEvent.objects.create(
-            report=report,
-            action=Action.SUBMIT,
-            actor=actor.user,
-            actor_role=actor.role,
-            actor_agency_id=actor.agency_id,
-            from_state="",
-            to_state=State.SUBMITTED,
-            channel=channel,
-            created_at=now,
-        )
-    return report
+    # Nine random digits rarely clash (one in 10,000 at 100,000 reports): rather than
+    # look first, let the unique constraint refuse a clash and draw again.
+    for attempt in range(5):
+        number = tracking_number_new()
+        try:
+            with transaction.atomic():
+                report = Report.objects.create(
+                    tracking_number=number,
+                    reporter=reporter,
+                    state=State.SUBMITTED,
+                    submitted_at=now,
+                    **fields,
+                    **due.fields(),
+                )
+                ReportEvent.objects.create(
+                    report=report,
+                    action=Action.SUBMIT,
+                    actor=actor.user,
+                    actor_role=actor.role,
+                    actor_agency_id=actor.agency_id,
+                    from_state="",
+                    to_state=State.SUBMITTED,
+                    channel=channel,
+                    created_at=now,
+                )
+            return report
+        except IntegrityError:
+            if attempt == 4 or not Report.objects.filter(tracking_number=number).exists():
+                raise
+    raise AssertionError("unreachable")
 
 
 def _id(obj: object) -> int | None:
     return getattr(obj, "pk", None)
-
-
-def _unused_tracking_number() -> str:
-    # Nine random digits: a clash is rare (one in 10,000 at 100,000 reports), so
-    # checking first costs one indexed read; the unique constraint still guards it.
-    for _attempt in range(10):
-        number = tracking_number_new()
-        if not Report.objects.filter(tracking_number=number).exists():
-            return number
-    raise RuntimeError("no free tracking number after 10 attempts")
 
 
 # -- the one way a report changes ----------------------------------------------------
