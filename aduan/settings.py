@@ -2,6 +2,8 @@
 environment (see README "Configuration"); a bad value stops start-up with one line
 naming the variable."""
 
+import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -123,6 +125,10 @@ def _database(url: str) -> dict[str, object]:
             "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
+        # Tests use a file too, as production does: an in-memory database shared
+        # between threads fails concurrent writers at once instead of queueing them.
+        # One file per test process, so that test runs side by side do not collide.
+        config["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"aduan-test-{os.getpid()}.db")}
     elif config["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL: only sqlite:// and postgres:// are supported")
     return config
