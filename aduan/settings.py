@@ -182,6 +182,9 @@ API_PAGE_SIZE = env_int("ADUAN_API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("ADUAN_API_MAX_PAGE_SIZE", 200, minimum=1)
 
 _LOG_LEVELS = ("debug", "info", "warning", "error")
+# Attachments: at most this many bytes each; images lose their metadata on upload.
+UPLOAD_MAX_BYTES = env_int("ADUAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

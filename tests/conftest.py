@@ -1,4 +1,5 @@
 from importlib import import_module
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -22,6 +23,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 def _fresh_reference_memo() -> None:
     """Each test reads deadline policies, categories and holidays as they are now."""
     reference_memo_clear()
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    """Uploaded files land in the test's own folder, never in var/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture

@@ -20,6 +20,7 @@ from aduan.regions.codes import format_region_code
 from aduan.regions.models import Region
 from aduan.reporters.models import Reporter
 from aduan.reports import policy, workflow
+from aduan.reports.attachments import clean_upload
 from aduan.reports.deadlines import (
     NO_DEADLINE,
     Clock,
@@ -32,6 +33,7 @@ from aduan.reports.errors import StaleReport, WrongState
 from aduan.reports.models import (
     Action,
     ArchiveReason,
+    Attachment,
     Channel,
     DeadlineKind,
     DeadlinePolicy,
@@ -754,4 +756,34 @@ def report_auto_close(*, report: Report, now: datetime | None = None) -> ReportE
         channel=Channel.SYSTEM,
         now=now,
         changes={"closed_at": now, **NO_DEADLINE},
+    )
+
+
+# -- attachments ---------------------------------------------------------------------
+
+
+def report_attachment_add(
+    *,
+    actor: Actor,
+    report: Report,
+    data: bytes,
+    event: ReportEvent | None = None,
+) -> Attachment:
+    """A file with the report (from its reporter, while it is open) or with one of
+    the handling agency's follow-ups; checked by content and stripped of metadata."""
+    if event is not None and event.report_id != report.pk:
+        raise InvalidInput(_("Lampiran tidak cocok dengan laporan."), code="wrong_event")
+    handles = event is not None and policy.can(actor, Action.FOLLOW_UP, report)
+    owns = event is None and policy.can(actor, Action.SUPPLY_INFO, report) and report.is_open
+    if not (handles or owns):
+        if policy.report_view(actor, report) == policy.View.NONE:
+            raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
+        raise NotPermitted()
+    clean = clean_upload(data)
+    return Attachment.objects.create(
+        report=report,
+        event=event,
+        file=clean.content,
+        content_type=clean.content_type,
+        size=clean.content.size,
     )

@@ -1,0 +1,92 @@
+import io
+from collections.abc import Callable
+
+import pytest
+from django.test import override_settings
+from PIL import Image
+
+from aduan.lib.errors import InvalidInput, NotFound, NotPermitted
+from aduan.reports import services
+from aduan.reports.models import Attachment, Report
+
+from .conftest import Cast
+
+GPS_TAG = 0x8825  # GPSInfo
+ARTIST_TAG = 0x013B
+
+
+def _photo(kind: str = "JPEG", size: tuple[int, int] = (64, 48)) -> bytes:
+    image = Image.new("RGB", size, (200, 30, 30))
+    exif = Image.Exif()
+    exif[ARTIST_TAG] = "Siti Aminah"
+    exif[GPS_TAG] = {1: "S", 2: (6.0, 42.0, 24.0), 3: "E", 4: (108.0, 33.0, 29.0)}
+    exif[0x0112] = 6  # orientation: rotated
+    out = io.BytesIO()
+    image.save(out, format=kind, exif=exif.tobytes())
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["JPEG", "PNG", "WEBP"])
+def test_a_photo_loses_its_metadata_and_keeps_its_picture(
+    cast: Cast, make_report: Callable[..., Report], kind: str
+) -> None:
+    original = _photo(kind)
+    with Image.open(io.BytesIO(original)) as before:
+        assert before.getexif().get(ARTIST_TAG) == "Siti Aminah"
+    attachment = services.report_attachment_add(
+        actor=cast.owner, report=make_report(), data=original
+    )
+    stored = attachment.file.read()
+    assert b"Siti Aminah" not in stored
+    with Image.open(io.BytesIO(stored)) as after:
+        assert dict(after.getexif()) == {}
+        assert after.size == (48, 64)  # turned upright by its orientation tag
+        assert after.format == kind
+    assert attachment.content_type == f"image/{kind.lower()}"
+    assert "siti" not in str(attachment.file.name).lower()
+
+
+def test_a_pdf_is_accepted(cast: Cast, make_report: Callable[..., Report]) -> None:
+    attachment = services.report_attachment_add(
+        actor=cast.owner, report=make_report(), data=b"%PDF-1.7\n%...\n%%EOF\n"
+    )
+    assert attachment.content_type == "application/pdf"
+    assert str(attachment.file.name).endswith(".pdf")
+
+
+@pytest.mark.parametrize(
+    "data",
+    [b"<script>alert(1)</script>", b"GIF89a" + b"\x00" * 20, b"\xff\xd8\xff\xe0 broken jpeg", b""],
+)
+def test_anything_else_is_refused_by_its_content(
+    cast: Cast, make_report: Callable[..., Report], data: bytes
+) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        services.report_attachment_add(actor=cast.owner, report=make_report(), data=data)
+    assert caught.value.code == "unsupported_file"
+    assert not Attachment.objects.exists()
+
+
+@override_settings(UPLOAD_MAX_BYTES=2048)
+def test_a_file_over_the_limit_is_refused(cast: Cast, make_report: Callable[..., Report]) -> None:
+    with pytest.raises(InvalidInput) as caught:
+        services.report_attachment_add(
+            actor=cast.owner, report=make_report(), data=b"%PDF-" + b"x" * 4096
+        )
+    assert (caught.value.code, caught.value.status) == ("file_too_large", 413)
+
+
+def test_who_may_attach(cast: Cast, dispositioned: Callable[..., Report]) -> None:
+    report = dispositioned(confidential=True)
+    photo = _photo()
+    with pytest.raises(NotFound):
+        services.report_attachment_add(actor=cast.other_citizen, report=report, data=photo)
+    with pytest.raises(NotPermitted):
+        services.report_attachment_add(actor=cast.liaison, report=report, data=photo)
+    follow_up = services.report_follow_up(actor=cast.liaison, report=report, text="Foto hasil.")
+    attached = services.report_attachment_add(
+        actor=cast.liaison, report=report, data=photo, event=follow_up
+    )
+    assert attached.event == follow_up
+    with pytest.raises(NotPermitted):
+        services.report_attachment_add(actor=cast.owner, report=report, data=photo, event=follow_up)
