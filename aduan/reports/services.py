@@ -204,7 +204,7 @@ def report_create(
         "is_confidential": confidential,
     }
     rules = policy_for(report_type=type, category_id=_id(fields["category"]), on=now.date())
-    due = deadline(DeadlineKind.VERIFY, start=now, days=rules.verify_days, clock=Clock.national())
+    due = _verification_due(rules, now)
     # Nine random digits rarely clash (one in 10,000 at 100,000 reports): rather than
     # look first, let the unique constraint refuse a clash and draw again.
     for attempt in range(5):
@@ -319,6 +319,11 @@ def _annotate(
         is_internal=True,
         created_at=now,
     )
+
+
+def _verification_due(rules: DeadlinePolicy, now: datetime) -> Deadline:
+    """The national admin verifies in WIB working days, whatever the report's region."""
+    return deadline(DeadlineKind.VERIFY, start=now, days=rules.verify_days, clock=Clock.national())
 
 
 def _rules(report: Report, now: datetime) -> DeadlinePolicy:
@@ -536,12 +541,7 @@ def report_bounce(
     again, with the reason; verification is due anew."""
     now = now or timezone.now()
     reason = _text(reason, field="reason", maximum=REASON_MAX)
-    due = deadline(
-        DeadlineKind.VERIFY,
-        start=now,
-        days=_rules(report, now).verify_days,
-        clock=Clock.national(),
-    )
+    due = _verification_due(_rules(report, now), now)
     changes = {
         "agency": None,
         "unit": None,
@@ -654,12 +654,7 @@ def report_supply_info(
     """The reporter sends what was asked for; verification is due anew."""
     now = now or timezone.now()
     text = _text(text, field="text", maximum=BODY_MAX)
-    due = deadline(
-        DeadlineKind.VERIFY,
-        start=now,
-        days=_rules(report, now).verify_days,
-        clock=Clock.national(),
-    )
+    due = _verification_due(_rules(report, now), now)
     return _transition(
         actor=actor,
         report=report,
