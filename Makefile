@@ -28,7 +28,7 @@ messages: $(VENV)/.installed
 run: messages
 	$(MANAGE) migrate --no-input --verbosity=0
 	$(MANAGE) load_reference_data
-	$(MANAGE) seed_demo
+	$(MANAGE) seed_demo --reports 3000
 	@echo
 	@echo "aduan is at http://$(ADDR)/  (API: http://$(ADDR)/api/v1/docs)  — Ctrl-C stops it."
 	@echo

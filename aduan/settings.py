@@ -129,7 +129,10 @@ def _database(url: str) -> dict[str, object]:
         # between threads fails concurrent writers at once instead of queueing them.
         # One file per test process, so that test runs side by side do not collide.
         config["TEST"] = {"NAME": str(Path(tempfile.gettempdir()) / f"aduan-test-{os.getpid()}.db")}
-    elif config["ENGINE"] != "django.db.backends.postgresql":
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # One test database per test process, so that runs side by side never collide.
+        config["TEST"] = {"NAME": f"test_aduan_{os.getpid()}"}
+    else:
         raise ImproperlyConfigured("DATABASE_URL: only sqlite:// and postgres:// are supported")
     return config
 

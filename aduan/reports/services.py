@@ -203,7 +203,9 @@ def report_create(
         "is_anonymous": anonymous,
         "is_confidential": confidential,
     }
-    rules = policy_for(report_type=type, category_id=_id(fields["category"]), on=now.date())
+    rules = policy_for(
+        report_type=type, category_id=_id(fields["category"]), on=timezone.localdate(now)
+    )
     due = _verification_due(rules, now)
     # Nine random digits rarely clash (one in 10,000 at 100,000 reports): rather than
     # look first, let the unique constraint refuse a clash and draw again.
@@ -327,7 +329,9 @@ def _verification_due(rules: DeadlinePolicy, now: datetime) -> Deadline:
 
 
 def _rules(report: Report, now: datetime) -> DeadlinePolicy:
-    return policy_for(report_type=report.type, category_id=report.category_id, on=now.date())
+    return policy_for(
+        report_type=report.type, category_id=report.category_id, on=timezone.localdate(now)
+    )
 
 
 # -- national admin ------------------------------------------------------------------

@@ -1,13 +1,29 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from aduan.demo.reports import SEED, demo_reports_create
 from aduan.demo.services import DEMO_PASSWORD, demo_accounts_create
 from aduan.lib.errors import AduanError
 
+# Accounts only unless asked: `make run` asks for a few thousand reports (`--reports`).
+DEFAULT_REPORTS = 0
+
 
 class Command(BaseCommand):
-    help = "Create the demo data set (demo mode only): the demo accounts."
+    help = "Create the demo data set (demo mode only): the demo accounts, then demo reports."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reports",
+            type=int,
+            default=DEFAULT_REPORTS,
+            help="Top the database up to this many reports (default %(default)s).",
+        )
+        parser.add_argument(
+            "--seed", type=int, default=SEED, help="Same seed, same reports (default %(default)s)."
+        )
+        parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -18,3 +34,16 @@ class Command(BaseCommand):
         for account, user in accounts:
             where = f" — {user.unit or user.agency}" if user.agency else ""
             self.stdout.write(f"  {account.username:<20} {user.get_role_display()}{where}")
+        self._reports(options["reports"], options["seed"], progress=not options["no_progress"])
+
+    def _reports(self, count: int, seed: int, *, progress: bool) -> None:
+        if count < 0:
+            raise CommandError("--reports must be 0 or more")
+        try:
+            created = demo_reports_create(count=count, seed=seed, progress=progress)
+        except AduanError as error:
+            raise CommandError(str(error.message)) from None
+        if created:
+            self.stdout.write(self.style.SUCCESS(f"Demo reports: {created:,} created."))
+        else:
+            self.stdout.write(f"Demo reports: the database already holds {count:,} or more.")
