@@ -77,13 +77,20 @@ class Report(models.Model):
     incident_date = models.DateField(null=True, blank=True)
     # The citizen's choice of agency: a hint for the national admin, never a routing.
     agency_hint = models.ForeignKey(
-        "agencies.Agency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,  # never searched by
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     is_anonymous = models.BooleanField(default=False)
     is_confidential = models.BooleanField(default=False)
+    # The composite indexes below lead with reporter, agency and unit: the foreign
+    # keys need no index of their own (fewer indexes, cheaper writes).
     reporter = models.ForeignKey(
-        "reporters.Reporter", on_delete=models.PROTECT, related_name="reports"
+        "reporters.Reporter", on_delete=models.PROTECT, related_name="reports", db_index=False
     )
 
     state = models.CharField(max_length=16, choices=State.choices, default=State.SUBMITTED)
@@ -95,9 +102,15 @@ class Report(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="reports",
+        db_index=False,
     )
     unit = models.ForeignKey(
-        "agencies.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="reports"
+        "agencies.Unit",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="reports",
+        db_index=False,
     )
     needs_inspection = models.BooleanField(default=False)
 
