@@ -350,3 +350,30 @@ def test_events_are_never_edited_or_deleted(cast: Cast, make_report: MakeReport)
         event.save()
     with pytest.raises(ValueError, match="never deleted"):
         event.delete()
+
+
+def test_redispose_only_to_a_sub_agency_which_then_handles_it(
+    cast: Cast, dispositioned: Callable[..., Report]
+) -> None:
+    from aduan.accounts.models import User
+    from aduan.agencies.models import Agency
+    from aduan.reports.policy import Actor, View, report_view
+
+    sub = Agency.objects.create(
+        code="rsud-kota-cirebon", name="RSUD Gunung Jati", kind="institution", parent=cast.kota
+    )
+    report = dispositioned()
+    with pytest.raises(InvalidInput):
+        services.report_redispose(
+            actor=cast.agency_admin, report=report, agency_id=cast.kabupaten.pk
+        )
+    services.report_redispose(actor=cast.agency_admin, report=report, agency_id=sub.pk)
+    report = _fresh(report)
+    assert (report.state, report.agency, report.unit) == ("dispositioned", sub, None)
+    sub_admin = Actor.for_user(
+        User.objects.create(username="admin.rsud", role="agency_admin", agency=sub)
+    )
+    assert report_view(sub_admin, report) == View.FULL
+    assert report_view(cast.agency_admin, report) == View.FULL  # the parent still sees it
+    services.report_follow_up(actor=sub_admin, report=report, text="Pasien sudah ditangani.")
+    assert _fresh(report).state == "in_progress"
