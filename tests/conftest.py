@@ -43,7 +43,10 @@ def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> 
     outcome = yield
     marker = item.get_closest_marker("django_db")
     # After the last test the session has already dropped the test database.
-    if nextitem is not None and marker is not None and marker.kwargs.get("transaction"):
+    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
+        "transactional_db" in getattr(item, "fixturenames", ())
+    )
+    if nextitem is not None and transactional:
         with item.config.stash[blocking_manager_key].unblock():
             policies = import_module("aduan.reports.migrations.0002_default_deadline_policies")
             policies.create(django_apps, None)

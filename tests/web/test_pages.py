@@ -41,3 +41,12 @@ def test_readiness_fails_without_a_database(
     response = client.get("/readyz")
     assert response.status_code == 503
     assert response.json()["database"] == "unreachable"
+
+
+def test_each_language_is_offered_in_its_own_words(client: Client) -> None:
+    # Found by a browser test: the switch said "Inggris" (English in Indonesian).
+    html = client.get("/").content.decode()
+    assert '<button type="submit" name="language" value="en" lang="en">English</button>' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    html = client.get("/").content.decode()
+    assert 'value="id" lang="id">Bahasa Indonesia</button>' in html
