@@ -1,0 +1,145 @@
+"""End-to-end tests in a real browser: Debian's Chromium, driven by Playwright,
+against the app served by its own process (`python -m aduan serve`) on a free
+loopback port and on the test database. Without Chromium they are skipped, except
+under CI=true, where a missing browser is a failure. Screenshots of each step are
+kept in test-artifacts/ for people to look at."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from playwright.sync_api import Browser, Page, sync_playwright
+
+CHROMIUM = os.environ.get("ADUAN_CHROMIUM", "/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Chromium as this machine runs it: no sandbox as root, no network of its own.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-dev-shm-usage",
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _test_database_url() -> str:
+    settings = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{settings['NAME']}"
+    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+    return (
+        f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}"
+        f"/{settings['NAME']}"
+    )
+
+
+@pytest.fixture(scope="session")
+def server(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any) -> Iterator[str]:
+    """The app in its own process on the test database (which holds the reference
+    data, committed); what tests write must be committed to be seen there."""
+    with django_db_blocker.unblock():
+        database_url = _test_database_url()
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "ADUAN_VAR_DIR": str(tmp_path_factory.mktemp("served")),
+        "LOG_LEVEL": "warning",
+    }
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-m", "aduan", "serve", "--no-worker", "--addr", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(url + "/readyz", timeout=2):  # noqa: S310 - loopback
+                break
+        except OSError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                pytest.fail("the app did not start for the browser tests")
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(timeout=10)
+    with django_db_blocker.unblock():
+        _wait_until_alone()
+
+
+def _wait_until_alone() -> None:
+    """PostgreSQL ends the app's sessions a moment after its process exits; the test
+    database can only be dropped once they are gone."""
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            if cursor.fetchone() == (0,):
+                return
+            time.sleep(0.1)
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[Browser]:
+    """Chromium for one test module. Playwright keeps an event loop running in this
+    thread while it is open, and Django refuses database calls beside a running loop
+    unless told they are safe — they are: the tests are synchronous and the app runs
+    in its own process. The permission ends with the module."""
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+        pytest.skip(f"Chromium is not installed at {CHROMIUM}")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            launched = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+            )
+            yield launched
+            launched.close()
+            # Database connections opened while the loop ran live in its context:
+            # close them there, or they outlive the tests and hold the database.
+            connections.close_all()
+    finally:
+        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A page the size of a cheap phone's screen, in a fresh browser profile."""
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="id-ID")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def screenshot(page: Page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
