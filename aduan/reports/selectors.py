@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.lib.errors import NotFound
+from aduan.reports.deadlines import Clock
 from aduan.reports.models import OPEN_STATES, Report, ReportEvent, State
 from aduan.reports.policy import PUBLIC, Actor, View, report_view, scope_q, visible_q
 from aduan.reports.tracking import tracking_number_parse
@@ -93,3 +94,17 @@ def reports_due(*, now: datetime, limit: int = 1000) -> QuerySet[Report]:
     """Open reports whose next deadline has come, oldest first, for the sweeps. The
     partial index on deadline_at answers this without scanning reports."""
     return Report.objects.filter(deadline_at__lte=now).order_by("deadline_at")[:limit]
+
+
+def report_working_days_left(*, report: Report, now: datetime | None = None) -> int | None:
+    """Working days from today to the report's next deadline in the responsible
+    agency's calendar (0 on the day itself, negative when overdue), or None."""
+    if report.deadline_at is None:
+        return None
+    now = now or timezone.now()
+    clock = Clock.for_agency(report.agency) if report.agency_id else Clock.national()
+    today = now.astimezone(clock.zone).date()
+    due = report.deadline_at.astimezone(clock.zone).date()
+    if due >= today:
+        return clock.calendar.working_days_between(today, due)
+    return -clock.calendar.working_days_between(due, today)
