@@ -15,7 +15,7 @@ from typing import Literal
 from django.db.models import Q
 
 from aduan.accounts.models import User
-from aduan.reports.models import Action, Report, State
+from aduan.reports.models import Action, Report, ReportEvent, State
 
 PUBLIC_STATES = frozenset({State.DISPOSITIONED, State.IN_PROGRESS, State.ANSWERED, State.CLOSED})
 
@@ -183,6 +183,24 @@ def can_see_attachments(actor: Actor, report: Report) -> bool:
     if _handles(actor, report) or _supervises(actor, report):
         return True
     return not report.is_anonymous
+
+
+# Texts an agency writes to the reporter: public wherever the report is.
+_AGENCY_TEXTS = frozenset({Action.FOLLOW_UP, Action.ANSWER})
+
+
+def event_text(actor: Actor, report: Report, event: ReportEvent) -> str:
+    """The text of a timeline event as the actor may read it. An agency's follow-up
+    is read by whoever sees the report fully; what the reporter wrote (supplied
+    information, a comment) or staff noted only by the reporter and the staff who
+    handle it — it may carry personal details."""
+    if not event.body or report_view(actor, report) != View.FULL:
+        return ""
+    if event.action in _AGENCY_TEXTS:
+        return event.body
+    if actor.role in ("national_admin", "system") or _is_owner(actor, report):
+        return event.body
+    return event.body if _handles(actor, report) else ""
 
 
 _NATIONAL_ACTIONS = frozenset(

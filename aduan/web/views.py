@@ -6,7 +6,7 @@ from django.views.decorators.http import require_safe
 
 from aduan.lib.errors import InvalidInput, NotFound
 from aduan.reports import selectors as reports
-from aduan.reports.policy import Actor, View
+from aduan.reports.policy import Actor, View, event_text
 from aduan.reports.tracking import tracking_number_display
 from aduan.web import selectors
 from aduan.web.forms import TrackForm
@@ -39,9 +39,13 @@ def track(request: HttpRequest) -> HttpResponse:
         "number": tracking_number_display(report.tracking_number),
         "limited": view == View.LIMITED,
         "days_left": reports.report_working_days_left(report=report),
+        # Each event with the text this visitor may read of it (the policy decides).
         "timeline": []
         if view == View.LIMITED
-        else reports.report_timeline(actor=actor, report=report),
+        else [
+            (event, event_text(actor, report, event))
+            for event in reports.report_timeline(actor=actor, report=report)
+        ],
     }
     return render(request, "web/track.html", context)
 

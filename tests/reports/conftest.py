@@ -18,6 +18,22 @@ from aduan.reports import services
 from aduan.reports.models import Channel, Report
 from aduan.reports.policy import PUBLIC, SYSTEM, Actor
 
+ROLE_NAMES = (
+    "public",
+    "owner",
+    "other_citizen",
+    "national",
+    "agency_admin",
+    "liaison",
+    "other_liaison",
+    "supervisor",
+    "other_agency_admin",
+    "other_supervisor",
+    "integration",
+    "other_integration",
+    "system",
+)
+
 
 @dataclass
 class Cast:
@@ -41,24 +57,7 @@ class Cast:
     system: Actor = SYSTEM
 
     def roles(self) -> dict[str, Actor]:
-        return {
-            name: getattr(self, name)
-            for name in (
-                "public",
-                "owner",
-                "other_citizen",
-                "national",
-                "agency_admin",
-                "liaison",
-                "other_liaison",
-                "supervisor",
-                "other_agency_admin",
-                "other_supervisor",
-                "integration",
-                "other_integration",
-                "system",
-            )
-        }
+        return {name: getattr(self, name) for name in ROLE_NAMES}
 
 
 def _user(username: str, role: str, agency: Agency | None = None, unit: Unit | None = None) -> User:

@@ -13,7 +13,7 @@ from aduan.reports.models import Action, Report
 from aduan.reports.policy import Actor
 from aduan.reports.replay import report_replay
 
-from .conftest import Cast
+from .conftest import ROLE_NAMES, Cast
 
 CALLS: dict[str, Callable[[Actor, Report, Cast], object]] = {
     Action.DISPOSE: lambda a, r, c: services.report_dispose(
@@ -41,20 +41,9 @@ CALLS: dict[str, Callable[[Actor, Report, Cast], object]] = {
     ),
     Action.NOTE: lambda a, r, c: services.report_note(actor=a, report=r, text="Catatan."),
 }
-ROLES = [
-    "owner",
-    "other_citizen",
-    "national",
-    "agency_admin",
-    "liaison",
-    "other_liaison",
-    "supervisor",
-    "other_agency_admin",
-    "integration",
-    "public",
-    "system",
-]
-steps = st.lists(st.tuples(st.sampled_from(ROLES), st.sampled_from(sorted(CALLS))), max_size=25)
+steps = st.lists(
+    st.tuples(st.sampled_from(ROLE_NAMES), st.sampled_from(sorted(CALLS))), max_size=25
+)
 
 
 @settings(

@@ -85,3 +85,17 @@ def test_the_page_speaks_english_when_asked(
     html = client.get("/lacak", {"nomor": report.tracking_number}).content.decode()
     assert "Dispositioned" in html
     assert "working days left" in html or "working day left" in html
+
+
+def test_what_the_reporter_wrote_later_stays_with_those_who_handle_it(
+    client: Client, cast: Cast, make_report: Callable[..., Report]
+) -> None:
+    report = make_report()
+    services.report_request_info(actor=cast.national, report=report, reason="Alamat persis?")
+    services.report_supply_info(actor=cast.owner, report=report, text="Rumah saya no. 12, HP 0812")
+    services.report_dispose(actor=cast.national, report=report, agency_id=cast.kota.pk)
+    public = client.get("/lacak", {"nomor": report.tracking_number}).content.decode()
+    assert "Kelengkapan dikirim" in public and "0812" not in public
+    client.force_login(User.objects.get(username="ani"))
+    own = client.get("/lacak", {"nomor": report.tracking_number}).content.decode()
+    assert "0812" in own
