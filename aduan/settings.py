@@ -16,6 +16,7 @@ from aduan.lib.env import (
     env_choice,
     env_int,
     env_list,
+    env_rates,
     env_secret,
     env_str,
 )
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "ninja",
     "django_tasks_db",
+    "django_ratelimit",
     "aduan.core",
     "aduan.accounts",
     "aduan.regions",
@@ -88,6 +90,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_ratelimit.middleware.RatelimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -187,6 +190,39 @@ API_MAX_PAGE_SIZE = env_int("ADUAN_API_MAX_PAGE_SIZE", 200, minimum=1)
 _LOG_LEVELS = ("debug", "info", "warning", "error")
 # Attachments: at most this many bytes each; images lose their metadata on upload.
 UPLOAD_MAX_BYTES = env_int("ADUAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+
+# The cache holds the rate limits' counters. One process (the demo) can keep them in
+# memory; several web processes must share them: CACHE_URL=redis://host:6379/0.
+CACHE_URL = env_str("CACHE_URL")
+if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise ImproperlyConfigured(f"CACHE_URL: expected redis://…, got {CACHE_URL!r}")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    if CACHE_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aduan"}
+}
+if not CACHE_URL and not DEMO_MODE:
+    raise ImproperlyConfigured(
+        "CACHE_URL: production needs a cache shared by the web processes (redis://…)"
+    )
+# Django's own Redis cache increments atomically; a demo's single process may count
+# in memory. (django-ratelimit only knows the third-party cache classes by name.)
+SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
+RATELIMIT_VIEW = "aduan.web.views.rate_limited"
+RATELIMIT_IP_META_KEY = env_str("ADUAN_CLIENT_IP_HEADER") or None
+# How often one IP address, and one account, may do each thing: "count/period" with
+# period s, m, h or d. ADUAN_RATE_LIMITS="signup=3/h,comment=10/m" overrides some.
+RATE_LIMITS = env_rates(
+    "ADUAN_RATE_LIMITS",
+    {
+        "signup": "10/h",
+        "login": "20/h",
+        "code": "5/h",
+        "report": "20/h",
+        "comment": "30/h",
+        "support": "120/h",
+    },
+)
 
 LOGGING = {
     "version": 1,

@@ -4,6 +4,7 @@ from typing import Any
 
 import pytest
 from django.apps import apps as django_apps
+from django.core.cache import caches
 from django.test import Client
 from pytest_django.plugin import blocking_manager_key
 
@@ -23,6 +24,12 @@ def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
 def _fresh_reference_memo() -> None:
     """Each test reads deadline policies, categories and holidays as they are now."""
     reference_memo_clear()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Each test starts with no request counted against a rate limit."""
+    caches["default"].clear()
 
 
 @pytest.fixture(autouse=True)

@@ -5,6 +5,7 @@ variable's name, so start-up stops with one line that says what to fix.
 """
 
 import os
+import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
@@ -48,6 +49,26 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if not raw:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+_RATE = re.compile(r"^[1-9][0-9]*/[1-9]?[0-9]*[smhd]$")
+
+
+def env_rates(name: str, default: dict[str, str]) -> dict[str, str]:
+    """Rate limits as ``group=count/period`` pairs over the defaults; a group the
+    defaults do not know is refused (a typo would otherwise limit nothing)."""
+    rates = dict(default)
+    for item in env_list(name, []):
+        group, _, rate = item.partition("=")
+        group, rate = group.strip(), rate.strip()
+        if group not in default:
+            raise ImproperlyConfigured(
+                f"{name}: unknown limit {group!r}; known: {', '.join(sorted(default))}"
+            )
+        if not _RATE.match(rate):
+            raise ImproperlyConfigured(f"{name}: expected {group}=count/period (5/m), got {rate!r}")
+        rates[group] = rate
+    return rates
 
 
 def env_choice(name: str, default: str, choices: tuple[str, ...]) -> str:

@@ -172,6 +172,7 @@ class Action(models.TextChoices):
     SUBMIT = "submit", _("Laporan diterima")
     REQUEST_INFO = "request_info", _("Kelengkapan diminta")
     SUPPLY_INFO = "supply_info", _("Kelengkapan dikirim")
+    REPLY = "reply", _("Balasan pelapor")
     DISPOSE = "dispose", _("Diverifikasi dan didisposisikan")
     ARCHIVE = "archive", _("Diarsipkan")
     EXPIRE_INFO = "expire_info", _("Diarsipkan: kelengkapan tidak dikirim")

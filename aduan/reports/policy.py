@@ -208,7 +208,7 @@ _NATIONAL_ACTIONS = frozenset(
 )
 _AGENCY_ADMIN_ACTIONS = frozenset({Action.ASSIGN, Action.REDISPOSE, Action.BOUNCE})
 _HANDLER_ACTIONS = frozenset({Action.FOLLOW_UP, Action.ANSWER, Action.NOTE})
-_REPORTER_ACTIONS = frozenset({Action.SUPPLY_INFO, Action.CONFIRM, Action.REOPEN})
+_REPORTER_ACTIONS = frozenset({Action.SUPPLY_INFO, Action.REPLY, Action.CONFIRM, Action.REOPEN})
 _SYSTEM_ACTIONS = frozenset({Action.EXPIRE_INFO, Action.AUTO_CLOSE})
 
 

@@ -670,6 +670,27 @@ def report_supply_info(
     )
 
 
+def report_reply(
+    *,
+    actor: Actor,
+    report: Report,
+    text: str,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent:
+    """The reporter writes to the agency (or the national admin) about an open
+    report; the state and deadlines stay as they are."""
+    text = _text(text, field="text", maximum=BODY_MAX)
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.REPLY,
+        channel=channel,
+        now=now or timezone.now(),
+        body=text,
+    )
+
+
 def report_confirm(
     *,
     actor: Actor,

@@ -25,6 +25,9 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     Action.AUTO_CLOSE: {State.ANSWERED: State.CLOSED},
     # Not satisfied: the completion clock resumes.
     Action.REOPEN: {State.ANSWERED: State.IN_PROGRESS},
+    # The reporter writes to whoever handles the report; nothing moves. (When
+    # information was asked for, supplying it is the way to answer.)
+    Action.REPLY: {state: state for state in OPEN_STATES if state != State.NEEDS_INFO},
     # A national admin closes any open report, with a reason.
     Action.INTERVENE: dict.fromkeys(OPEN_STATES, State.CLOSED),
 }

@@ -1,9 +1,13 @@
-from django.urls import path
+from django.urls import include, path
 
 from aduan.web import views
 
 app_name = "web"
+# Each part of the portal keeps its own URLs; all names live in the "web" namespace.
 urlpatterns = [
     path("", views.home, name="home"),
     path("lacak", views.track, name="track"),
+    path("", include("aduan.web.accounts.urls")),
+    path("", include("aduan.web.reporting.urls")),
+    path("", include("aduan.web.feed.urls")),
 ]

@@ -1,5 +1,5 @@
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -48,6 +48,19 @@ def track(request: HttpRequest) -> HttpResponse:
         ],
     }
     return render(request, "web/track.html", context)
+
+
+def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """Over a rate limit (aduan.lib.ratelimit): a friendly page, HTTP 429, and
+    nothing done."""
+    response = render(request, "web/429.html", status=429)
+    response["Retry-After"] = "60"
+    return response
+
+
+def not_yet(request: HttpRequest, **kwargs: object) -> HttpResponse:
+    """A page named in the portal's map whose work has not landed yet."""
+    raise Http404
 
 
 @never_cache

@@ -34,6 +34,9 @@ def _start(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]
         ({"ADUAN_API_MAX_PAGE_SIZE": "ten"}, "ADUAN_API_MAX_PAGE_SIZE"),
         ({"ADUAN_MODE": "production"}, "SECRET_KEY"),
         ({"ADUAN_MODE": "production", "SECRET_KEY": "x" * 50}, "ADUAN_DATA_KEY"),
+        ({"CACHE_URL": "memcached://x"}, "CACHE_URL"),
+        ({"ADUAN_RATE_LIMITS": "signup=lots"}, "ADUAN_RATE_LIMITS"),
+        ({"ADUAN_RATE_LIMITS": "sigup=5/m"}, "ADUAN_RATE_LIMITS"),
     ],
 )
 def test_a_bad_value_stops_start_up_in_one_line(
@@ -65,6 +68,7 @@ def test_production_mode_starts_with_its_secrets(tmp_path: Path) -> None:
         SECRET_KEY="s" * 50,
         ADUAN_DATA_KEY=Fernet.generate_key().decode(),
         ALLOWED_HOSTS="aduan.example.id",
+        CACHE_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stderr
     assert not (tmp_path / "secret_key").exists()
@@ -79,3 +83,9 @@ def test_env_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert env.env_int("X_MISSING", 7) == 7
     with pytest.raises(ImproperlyConfigured, match=r"^X_INT: must be at least 0"):
         env.env_int("X_INT", 1)
+    monkeypatch.setenv("X_RATES", "login=3/m, code=1/15m")
+    assert env.env_rates("X_RATES", {"login": "20/h", "code": "5/h", "report": "9/h"}) == {
+        "login": "3/m",
+        "code": "1/15m",
+        "report": "9/h",
+    }

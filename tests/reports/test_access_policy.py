@@ -72,6 +72,7 @@ ACTIONS: dict[str, set[str]] = {
     Action.ANSWER: {"agency_admin", "liaison", "integration"},
     Action.NOTE: {"agency_admin", "liaison", "integration", "national"},
     Action.SUPPLY_INFO: {"owner"},
+    Action.REPLY: {"owner"},
     Action.CONFIRM: {"owner"},
     Action.REOPEN: {"owner"},
     Action.EXPIRE_INFO: {"system"},

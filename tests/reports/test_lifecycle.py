@@ -377,3 +377,26 @@ def test_redispose_only_to_a_sub_agency_which_then_handles_it(
     assert report_view(cast.agency_admin, report) == View.FULL  # the parent still sees it
     services.report_follow_up(actor=sub_admin, report=report, text="Pasien sudah ditangani.")
     assert _fresh(report).state == "in_progress"
+
+
+def test_the_reporter_replies_while_the_report_is_open_and_nothing_moves(
+    cast: Cast, dispositioned: Callable[..., Report]
+) -> None:
+    report = dispositioned()
+    before = (report.state, report.deadline_kind, report.deadline_at)
+    event = services.report_reply(actor=cast.owner, report=report, text="Lubangnya makin besar.")
+    report = _fresh(report)
+    assert (report.state, report.deadline_kind, report.deadline_at) == before
+    assert (event.action, event.body, event.from_state, event.to_state) == (
+        "reply",
+        "Lubangnya makin besar.",
+        "dispositioned",
+        "dispositioned",
+    )
+    with pytest.raises(NotPermitted):
+        services.report_reply(actor=cast.other_citizen, report=report, text="Saya juga.")
+    with pytest.raises(NotPermitted):
+        services.report_reply(actor=cast.agency_admin, report=report, text="Baik.")
+    services.report_intervene(actor=cast.national, report=report, reason="Selesai di lapangan.")
+    with pytest.raises(WrongState):
+        services.report_reply(actor=cast.owner, report=report, text="Terima kasih.")
