@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "aduan.workdays",
     "aduan.reporters",
     "aduan.reports",
+    "aduan.outbox",
+    "aduan.community",
     "aduan.reference",
     "aduan.web",
     "aduan.demo",
@@ -190,6 +192,14 @@ API_MAX_PAGE_SIZE = env_int("ADUAN_API_MAX_PAGE_SIZE", 200, minimum=1)
 _LOG_LEVELS = ("debug", "info", "warning", "error")
 # Attachments: at most this many bytes each; images lose their metadata on upload.
 UPLOAD_MAX_BYTES = env_int("ADUAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
+# ... and at most this many files with one report or one message.
+UPLOAD_MAX_FILES = env_int("ADUAN_UPLOAD_MAX_FILES", 5, minimum=1)
+# Django reads a whole request into memory up to this size: the files and the form.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+LOGIN_URL = "web:login"
+LOGIN_REDIRECT_URL = "web:home"
 
 # The cache holds the rate limits' counters. One process (the demo) can keep them in
 # memory; several web processes must share them: CACHE_URL=redis://host:6379/0.
