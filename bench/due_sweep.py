@@ -19,13 +19,10 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from harness import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = "postgres://postgres@127.0.0.1:5432"
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
 
 
 def database_create(name: str) -> None:

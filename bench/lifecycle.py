@@ -38,11 +38,10 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    database = os.environ["DATABASE_URL"]
-    if database.startswith("postgres"):
-        from reference_api import prepare_postgres
+    from harness import bench_database
 
-        prepare_postgres(database)
+    database = bench_database("lifecycle.sqlite3")
+    os.environ["DATABASE_URL"] = database
 
     import django
 

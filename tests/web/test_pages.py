@@ -1,3 +1,6 @@
+import re
+from typing import Any
+
 import pytest
 from django.db import DatabaseError
 from django.test import Client
@@ -50,3 +53,20 @@ def test_each_language_is_offered_in_its_own_words(client: Client) -> None:
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     html = client.get("/").content.decode()
     assert 'value="id" lang="id">Bahasa Indonesia</button>' in html
+
+
+def test_home_page_shows_what_happened_to_the_reports(
+    client: Client, make_report: Any, dispositioned: Any, cast: Any
+) -> None:
+    from aduan.reports import services
+
+    make_report()
+    followed = dispositioned()
+    services.report_follow_up(actor=cast.liaison, report=followed, text="Sedang diperbaiki.")
+    html = client.get("/").content.decode()
+    figures = dict(re.findall(r"<dt>([^<]+)</dt><dd>([^<]+)</dd>", html))
+    assert (figures["Laporan diterima"], figures["Ditindaklanjuti"], figures["Selesai"]) == (
+        "2",
+        "1",
+        "0",
+    )

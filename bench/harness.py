@@ -1,0 +1,119 @@
+"""What the HTTP benchmarks share: a bench database, the app under granian in
+production mode on a free loopback port, and timing of sequential requests."""
+
+import http.client
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+VAR = ROOT / "var" / "bench"
+MANAGE = [sys.executable, "-m", "aduan"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+def bench_database(default_file: str) -> str:
+    """DATABASE_URL, or an SQLite file under var/bench/; a PostgreSQL database that
+    does not exist yet is created."""
+    VAR.mkdir(parents=True, exist_ok=True)
+    url = os.environ.get("DATABASE_URL", f"sqlite:///{VAR / default_file}")
+    if url.startswith("postgres"):
+        import psycopg
+
+        base, _, name = url.rpartition("/")
+        with psycopg.connect(
+            f"{base}/postgres".replace("postgres://", "postgresql://", 1), autocommit=True
+        ) as conn:
+            if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+                conn.execute(f'CREATE DATABASE "{name}"')
+    return url
+
+
+def manage(*args: str, env: Mapping[str, str]) -> None:
+    subprocess.run([*MANAGE, *args], env=dict(env), check=True, cwd=ROOT)
+
+
+@contextmanager
+def served(env: Mapping[str, str], *, workers: int = 2) -> Iterator[http.client.HTTPConnection]:
+    """The app under granian (WSGI) with static files collected; yields a keep-alive
+    connection once /readyz answers, and stops the server afterwards."""
+    env = {**env, "ADUAN_VAR_DIR": str(VAR)}
+    manage("collectstatic", "--no-input", "-v0", env=env)
+    port = free_port()
+    command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    server = subprocess.Popen([*command, "aduan.wsgi:application"], env=env, cwd=ROOT)
+    try:
+        yield wait_for(port, server)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+
+
+def get(
+    conn: http.client.HTTPConnection, url: str, headers: Mapping[str, str] | None = None
+) -> tuple[int, bytes]:
+    conn.request("GET", url, headers=dict(headers or {"Accept": "application/json"}))
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def wait_for(port: int, server: subprocess.Popen[bytes]) -> http.client.HTTPConnection:
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            get(conn, "/readyz")
+            return conn
+        except OSError:
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise SystemExit("the server did not start") from None
+            time.sleep(0.3)
+
+
+def timed(
+    conn: http.client.HTTPConnection,
+    urls: list[str],
+    *,
+    requests: int,
+    warmup: int,
+    headers: Mapping[str, str] | None = None,
+) -> float:
+    """Prints p50/p95/p99 and the answer's size per URL; returns the worst p95."""
+    print(f"{'url':<62} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'KiB':>6}")
+    worst = 0.0
+    for url in urls:
+        for _ in range(warmup):
+            get(conn, url, headers)
+        timings = []
+        size = 0
+        for _ in range(requests):
+            started = time.perf_counter()
+            status, body = get(conn, url, headers)
+            timings.append((time.perf_counter() - started) * 1000)
+            assert status == 200, (url, status, body[:200])
+            size = len(body)
+        p95 = percentile(timings, 0.95)
+        worst = max(worst, p95)
+        print(
+            f"{url[:62]:<62} {statistics.median(timings):7.1f} {p95:7.1f} "
+            f"{percentile(timings, 0.99):7.1f} {size / 1024:6.1f}"
+        )
+    print(f"worst p95: {worst:.1f} ms")
+    return worst
