@@ -198,6 +198,12 @@ UPLOAD_MAX_FILES = env_int("ADUAN_UPLOAD_MAX_FILES", 5, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+AUTHENTICATION_BACKENDS = [
+    # Citizens sign in with a verified phone number or e-mail address...
+    "aduan.accounts.backends.IdentityBackend",
+    # ... staff with their username.
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 
@@ -233,6 +239,11 @@ RATE_LIMITS = env_rates(
         "support": "120/h",
     },
 )
+
+# The outbox's transport for each channel (dotted path of a class). The console
+# transport writes messages to the log instead of sending them (development, demo).
+_CONSOLE_TRANSPORT = "aduan.outbox.transports.ConsoleTransport"
+OUTBOX_TRANSPORTS = dict.fromkeys(("sms", "email", "x", "web"), _CONSOLE_TRANSPORT)
 
 LOGGING = {
     "version": 1,

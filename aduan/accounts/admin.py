@@ -11,5 +11,5 @@ class AduanUserAdmin(UserAdmin[User]):
     autocomplete_fields = ("agency", "unit")
     fieldsets = (
         *(UserAdmin.fieldsets or ()),
-        ("aduan", {"fields": ("role", "agency", "unit")}),
+        ("aduan", {"fields": ("role", "agency", "unit", "language")}),
     )

@@ -2,6 +2,11 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from aduan.lib.crypto import EncryptedTextField
+
+# The languages a citizen may choose for pages and messages (settings.LANGUAGES).
+LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
+
 
 class User(AbstractUser):
     """A person who signs in: a citizen, or a staff member of one agency (and
@@ -22,6 +27,8 @@ class User(AbstractUser):
     unit = models.ForeignKey(
         "agencies.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="staff"
     )
+    # Pages after sign-in and every message to this person are in this language.
+    language = models.CharField(max_length=8, choices=LANGUAGES, default="id")
 
     class Meta:
         constraints = [
@@ -35,3 +42,49 @@ class User(AbstractUser):
     @property
     def is_staff_member(self) -> bool:
         return self.role != self.Role.CITIZEN
+
+
+class OneTimeCode(models.Model):
+    """A six-digit code sent to a phone number or e-mail address to prove it is the
+    citizen's: to confirm a sign-up (the account waits here, not yet created) or to
+    reset a password. Only a keyed hash of the code is kept; it expires, allows a few
+    tries, and a new request for the same identity replaces the old row (with a new
+    token, so a browser holding the old one cannot use the new code).
+
+    A password-reset row exists even for an identity without an account (``user``
+    empty, code never sent), so the answer never tells whether an account exists."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("Pendaftaran")
+        PASSWORD_RESET = "password_reset", _("Atur ulang kata sandi")
+
+    purpose = models.CharField(max_length=16, choices=Purpose.choices)
+    # Random and secret; the browser keeps it in its session to name this row.
+    token = models.CharField(max_length=64, unique=True)
+    kind = models.CharField(max_length=8)  # a ChannelIdentity kind: phone or email
+    identity = EncryptedTextField()
+    identity_hash = models.CharField(max_length=64)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField()
+    tries = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    # Sign-up: the account to create once the code is confirmed.
+    name = EncryptedTextField(blank=True)
+    password = models.CharField(max_length=128, blank=True)  # hashed, as User.password
+    language = models.CharField(max_length=8, choices=LANGUAGES, default="id")
+    # Password reset: whose password (empty when nobody has this identity).
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose", "identity_hash"], name="one_time_code_per_identity"
+            )
+        ]
+        indexes = [models.Index(fields=["expires_at"], name="one_time_code_expiry")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code {self.pk}"

@@ -1,7 +1,12 @@
+from datetime import datetime
+
 from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.models import User
 from aduan.lib import contacts, crypto
+from aduan.lib.errors import Conflict, InvalidInput
 from aduan.reporters.models import ChannelIdentity, Reporter
 
 _NORMALIZERS = {
@@ -47,3 +52,81 @@ def reporter_for_user(*, user: User) -> Reporter:
         user=user, defaults={"name": user.get_full_name() or user.username}
     )
     return reporter
+
+
+def identity_parse(raw: str, *, field: str = "identity") -> tuple[str, str]:
+    """The kind and normalised value of what a citizen typed in one "phone number or
+    e-mail address" field: an address has an @, anything else must be a phone."""
+    raw = raw.strip()
+    if not raw:
+        raise InvalidInput(
+            _("Isi nomor HP atau alamat surel."), code="identity_required", field=field
+        )
+    kind = ChannelIdentity.Kind.EMAIL if "@" in raw else ChannelIdentity.Kind.PHONE
+    try:
+        return kind.value, _NORMALIZERS[kind](raw)
+    except InvalidInput as error:
+        raise InvalidInput(error.message, code=error.code, field=field) from None
+
+
+def reporter_claim_identity(
+    *, user: User, kind: str, value: str, name: str, now: datetime | None = None
+) -> Reporter:
+    """Makes a just-confirmed account the reporter behind a verified identity. One
+    citizen, many doors: if the identity already reported on another channel (an
+    SMS, an e-mail), the account takes that reporter over with its reports;
+    otherwise a new reporter is made. Refused if the identity already has an
+    account. Call inside the caller's transaction."""
+    now = now or timezone.now()
+    normalized = _NORMALIZERS[ChannelIdentity.Kind(kind)](value)
+    digest = crypto.lookup_hash(kind, normalized)
+    for _attempt in range(2):
+        identity = (
+            ChannelIdentity.objects.select_for_update()
+            .select_related("reporter")
+            .filter(kind=kind, value_hash=digest)
+            .first()
+        )
+        if identity is not None:
+            reporter = identity.reporter
+            if reporter.user_id is not None and reporter.user_id != user.pk:
+                raise Conflict(
+                    _("Nomor HP atau surel ini sudah dipakai oleh akun lain."),
+                    code="identity_taken",
+                    field="identity",
+                )
+            reporter.user = user
+            reporter.name = name or reporter.name
+            reporter.save(update_fields=["user", "name"])
+            identity.verified_at = identity.verified_at or now
+            identity.save(update_fields=["verified_at"])
+            return reporter
+        try:
+            with transaction.atomic():
+                reporter = Reporter.objects.create(user=user, name=name)
+                ChannelIdentity.objects.create(
+                    reporter=reporter,
+                    kind=kind,
+                    value=normalized,
+                    value_hash=digest,
+                    verified_at=now,
+                )
+                return reporter
+        except IntegrityError:
+            continue  # a message from this identity just created it: take that over
+    raise RuntimeError("channel identity could be neither read nor created")
+
+
+def reporter_erase(*, reporter: Reporter, now: datetime | None = None) -> list[str]:
+    """Forgets who a reporter is (UU PDP), keeping their reports: name and NIK
+    blanked, channel identities deleted, the account unlinked. Returns the lookup
+    hashes the identities had, so the caller can erase what else was sent to them."""
+    hashes = list(reporter.identities.values_list("value_hash", flat=True))
+    reporter.identities.all().delete()
+    reporter.name = ""
+    reporter.nik = ""
+    reporter.nik_hash = ""
+    reporter.user = None
+    reporter.erased_at = now or timezone.now()
+    reporter.save(update_fields=["name", "nik", "nik_hash", "user", "erased_at"])
+    return hashes

@@ -1,0 +1,73 @@
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from aduan.lib.crypto import EncryptedTextField
+
+
+class Message(models.Model):
+    """One message out of the system, whatever its channel (DESIGN.md §6): written in
+    the sender's transaction, delivered afterwards by a task through the channel's
+    transport. The recipient and the text are personal data, so both are encrypted;
+    ``recipient_hash`` finds a person's messages without decrypting every row.
+
+    ``attempts`` / ``next_attempt_at`` / ``last_error`` are what retries with
+    back-off and sweeps will work from: a pending message is due when
+    ``next_attempt_at`` has passed."""
+
+    class Channel(models.TextChoices):
+        SMS = "sms", "SMS"
+        EMAIL = "email", _("Surel")
+        X = "x", "X"
+        WEB = "web", _("Situs web")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal")
+
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    recipient = EncryptedTextField()
+    recipient_hash = models.CharField(max_length=64, db_index=True)
+    # Who it is for, when known: a person's messages are part of their data export.
+    reporter = models.ForeignKey(
+        "reporters.Reporter",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    report = models.ForeignKey(
+        "reports.Report",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="messages",
+    )
+    # What the message is for ("otp", "acknowledgement", "follow_up", ...).
+    purpose = models.CharField(max_length=32)
+    language = models.CharField(max_length=8, default="id")
+    subject = models.CharField(max_length=200, blank=True)
+    body = EncryptedTextField()
+
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    # The gateway's id for the message, to match its delivery reports later.
+    external_id = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            # A sweep finds due messages by this alone.
+            models.Index(
+                fields=["next_attempt_at"],
+                name="message_due",
+                condition=Q(status="pending"),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.channel} message {self.pk} ({self.purpose}, {self.status})"

@@ -1,0 +1,50 @@
+"""How a message leaves, one transport per channel, chosen by
+``settings.OUTBOX_TRANSPORTS`` (channel → dotted path of a class). A transport
+sends one message or raises; the outbox records the outcome."""
+
+import logging
+from functools import cache
+from typing import Protocol
+
+from django.conf import settings
+from django.utils.module_loading import import_string
+
+from aduan.outbox.models import Message
+
+logger = logging.getLogger("aduan.outbox")
+
+
+class TransportError(Exception):
+    """The channel refused or could not take the message; the text says why."""
+
+
+class Transport(Protocol):
+    def send(self, message: Message) -> str:
+        """Delivers the message; returns the gateway's id for it ("" if none)."""
+        ...
+
+
+class ConsoleTransport:
+    """For development and the demo: the message is written to the log (WARNING, so
+    `make run`'s console shows it, one-time codes included) instead of being sent."""
+
+    def send(self, message: Message) -> str:
+        subject = f" [{message.subject}]" if message.subject else ""
+        logger.warning(
+            "outbox → %s %s:%s %s", message.channel, message.recipient, subject, message.body
+        )
+        return ""
+
+
+@cache
+def _transport(path: str) -> Transport:
+    transport: Transport = import_string(path)()
+    return transport
+
+
+def transport_for(channel: str) -> Transport:
+    try:
+        path = settings.OUTBOX_TRANSPORTS[channel]
+    except KeyError:
+        raise TransportError(f"no transport for channel {channel!r}") from None
+    return _transport(path)
