@@ -53,3 +53,28 @@ def agency_units_attach(agencies: Sequence[Agency]) -> None:
         units[row["agency_id"]].append(row)
     for agency in agencies:
         agency.active_units = units[agency.id]  # type: ignore[attr-defined]
+
+
+CENTRAL_KINDS = (Agency.Kind.MINISTRY, Agency.Kind.INSTITUTION, Agency.Kind.STATE_COMPANY)
+
+
+def agency_choices_for_region(*, region: str | None) -> tuple[list[Agency], list[Agency]]:
+    """The agencies a citizen may name on a report about ``region``, kept short: the
+    local governments of the region's regency or city and of its province, and the
+    central bodies (which serve everywhere). Sub-agencies are left out: the agency
+    that disposes picks those."""
+    local: list[Agency] = []
+    if region:
+        parts = format_region_code(region, field="region").split(".")
+        governing = [".".join(parts[:n]) for n in (1, 2) if n <= len(parts)]
+        local = list(
+            Agency.objects.filter(
+                is_active=True,
+                region_id__in=governing,
+                kind__in=(Agency.Kind.PROVINCE, Agency.Kind.REGENCY, Agency.Kind.CITY),
+            ).order_by("-region_id")
+        )
+    central = list(
+        Agency.objects.filter(is_active=True, kind__in=CENTRAL_KINDS, parent=None).order_by("name")
+    )
+    return local, central

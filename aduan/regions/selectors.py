@@ -35,3 +35,20 @@ def region_ancestors(region: Region) -> list[Region]:
         chain.append(current)
         current = current.parent
     return chain[::-1]
+
+
+def region_cascade(codes: list[str]) -> tuple[list[str], list[list[Region]]]:
+    """For a picker that goes province → regency/city → district → village: the
+    chosen codes that still fit together (a regency left over after the province
+    changed is dropped, and everything below it) and the options of each level —
+    the provinces, then the children of each kept choice. One query per level."""
+    options: list[list[Region]] = [list(Region.objects.filter(level=Region.Level.PROVINCE))]
+    kept: list[str] = []
+    for code in codes:
+        if not code or code not in {region.code for region in options[-1]}:
+            break
+        kept.append(code)
+        if len(options) == 4:
+            break
+        options.append(list(Region.objects.filter(parent_id=code)))
+    return kept, options

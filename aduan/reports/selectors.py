@@ -1,16 +1,39 @@
 """Reads of reports. Every list applies the access policy in its query."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.core.paginator import Page, Paginator
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.lib.errors import NotFound
-from aduan.reports.deadlines import Clock
-from aduan.reports.models import OPEN_STATES, Report, ReportEvent, State
-from aduan.reports.policy import PUBLIC, Actor, View, report_view, scope_q, visible_q
+from aduan.regions.codes import format_region_code
+from aduan.reports import workflow
+from aduan.reports.deadlines import Clock, completion_days, policy_for
+from aduan.reports.models import (
+    OPEN_STATES,
+    Action,
+    Attachment,
+    DeadlineKind,
+    Report,
+    ReportEvent,
+    State,
+)
+from aduan.reports.policy import (
+    PUBLIC,
+    Actor,
+    View,
+    can,
+    can_see_attachments,
+    report_view,
+    scope_q,
+    visible_q,
+)
 from aduan.reports.tracking import tracking_number_parse
+from aduan.workdays.calendar import WorkCalendar, region_lineage
+from aduan.workdays.models import RegionalHoliday
 
 
 def _reports() -> QuerySet[Report]:
@@ -96,15 +119,178 @@ def reports_due(*, now: datetime, limit: int = 1000) -> QuerySet[Report]:
     return Report.objects.filter(deadline_at__lte=now).order_by("deadline_at")[:limit]
 
 
-def report_working_days_left(*, report: Report, now: datetime | None = None) -> int | None:
+def report_working_days_left(
+    *, report: Report, now: datetime | None = None, clock: Clock | None = None
+) -> int | None:
     """Working days from today to the report's next deadline in the responsible
-    agency's calendar (0 on the day itself, negative when overdue), or None."""
+    agency's calendar (0 on the day itself, negative when overdue), or None. A list
+    passes the ``clock`` it built for many reports at once."""
     if report.deadline_at is None:
         return None
     now = now or timezone.now()
-    clock = Clock.for_agency(report.agency) if report.agency_id else Clock.national()
+    if clock is None:
+        clock = Clock.for_agency(report.agency) if report.agency_id else Clock.national()
     today = now.astimezone(clock.zone).date()
     due = report.deadline_at.astimezone(clock.zone).date()
     if due >= today:
         return clock.calendar.working_days_between(today, due)
     return -clock.calendar.working_days_between(due, today)
+
+
+# -- the citizen portal ---------------------------------------------------------------
+
+
+def _clocks_for(reports: list[Report]) -> dict[str | None, Clock]:
+    """The clock of each responsible agency's region among ``reports``, with their
+    regional holidays read in one query however many regions there are (a list
+    page then costs the same number of queries for any mix of agencies)."""
+    regions = {r.agency.region for r in reports if r.agency is not None and r.agency.region}
+    clocks: dict[str | None, Clock] = {None: Clock.national()}
+    if not regions:
+        return clocks
+    lineages = {region.code: region_lineage(region.code) for region in regions}
+    wanted = {code for lineage in lineages.values() for code in lineage}
+    rows = list(
+        RegionalHoliday.objects.filter(region_id__in=wanted).values_list("region_id", "date")
+    )
+    for region in regions:
+        lineage = set(lineages[region.code])
+        days = frozenset(day for code, day in rows if code in lineage)
+        clocks[region.code] = Clock(region.zone_info, WorkCalendar(days))
+    return clocks
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """A report in a list with its working days left (None: no deadline running)."""
+
+    report: Report
+    days_left: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class ReportPage:
+    page: Page[Report]
+    rows: list[ReportRow]
+
+
+def report_page_for_reporter(
+    *, actor: Actor, page: int | str | None, per_page: int = 20, now: datetime | None = None
+) -> ReportPage:
+    """One page of the actor's own reports, newest first, with their deadlines, in
+    a fixed number of queries. A page number out of range gives the nearest page."""
+    paginator = Paginator(report_list_for_reporter(actor=actor), per_page)
+    current = paginator.get_page(page)
+    reports = list(current.object_list)
+    clocks = _clocks_for(reports)
+    now = now or timezone.now()
+    rows = []
+    for report in reports:
+        region = report.agency.region_id if report.agency is not None else None
+        clock = clocks.get(region) or clocks[None]
+        rows.append(
+            ReportRow(report, report_working_days_left(report=report, now=now, clock=clock))
+        )
+    return ReportPage(page=current, rows=rows)
+
+
+def report_list_similar(*, region: str, category: str | None, limit: int = 5) -> list[Report]:
+    """Public reports of the same category in the same regency or city, to show a
+    citizen before they submit: supporting an existing report beats a duplicate.
+    Open ones come first (support still helps them), then the most supported."""
+    code = format_region_code(region, field="region")
+    if code.count(".") < 1 or not category:
+        return []
+    regency = ".".join(code.split(".")[:2])
+    reports = (
+        _reports()
+        .filter(visible_q(PUBLIC), category__code=category)
+        .filter(Q(region_id=regency) | Q(region__code__startswith=f"{regency}."))
+        .annotate(
+            done=Case(
+                When(state=State.CLOSED, then=Value(1)),
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+        .order_by("done", "-support_count", "-submitted_at", "-id")
+    )
+    return list(reports[:limit])
+
+
+@dataclass(frozen=True, slots=True)
+class NextSteps:
+    """What happens to a new report and within how many working days, from the
+    deadline policy in force for its type and category."""
+
+    verify_days: int
+    verify_due: datetime | None
+    supply_info_days: int
+    first_follow_up_days: int
+    completion_days: int
+    inspection_completion_days: int | None
+    reply_days: int
+
+
+def report_next_steps(*, report: Report) -> NextSteps:
+    submitted_on = timezone.localdate(report.submitted_at)
+    rules = policy_for(report_type=report.type, category_id=report.category_id, on=submitted_on)
+    inspection = completion_days(rules, needs_inspection=True)
+    return NextSteps(
+        verify_days=rules.verify_days,
+        verify_due=report.deadline_at if report.deadline_kind == DeadlineKind.VERIFY else None,
+        supply_info_days=rules.supply_info_days,
+        first_follow_up_days=rules.first_follow_up_days,
+        completion_days=rules.completion_days,
+        inspection_completion_days=inspection if inspection != rules.completion_days else None,
+        reply_days=rules.reply_days,
+    )
+
+
+_REPORTER_ACTIONS = (Action.REPLY, Action.SUPPLY_INFO, Action.CONFIRM, Action.REOPEN)
+
+
+def report_reporter_actions(*, actor: Actor, report: Report) -> frozenset[str]:
+    """What the actor, as this report's reporter, may do to it now: the policy says
+    who, the transition table says when."""
+    return frozenset(
+        action
+        for action in _REPORTER_ACTIONS
+        if can(actor, action, report) and workflow.next_state(action, report.state) is not None
+    )
+
+
+def report_attachments(*, actor: Actor, report: Report) -> list[Attachment]:
+    """The report's files the actor may see (none when the policy says no)."""
+    if not can_see_attachments(actor, report):
+        return []
+    return list(report.attachments.order_by("created_at", "id"))
+
+
+def attachment_get(*, actor: Actor, attachment_id: int) -> Attachment:
+    """A file for download, only to those the policy lets see the report's files;
+    to anyone else it does not exist."""
+    attachment = (
+        Attachment.objects.select_related("report__agency__region", "report__agency__supervisor")
+        .filter(pk=attachment_id)
+        .first()
+    )
+    if attachment is None or not can_see_attachments(actor, attachment.report):
+        raise NotFound(_("Lampiran tidak ditemukan."), code="attachment_not_found")
+    return attachment
+
+
+# Reasons written to the reporter: what is missing, why a report was archived or
+# closed, and their own reason to re-open. Other reasons (a bounce) are between staff.
+_REASONS_FOR_REPORTER = frozenset(
+    {Action.REQUEST_INFO, Action.ARCHIVE, Action.INTERVENE, Action.REOPEN}
+)
+
+
+def event_reason(*, actor: Actor, report: Report, event: ReportEvent) -> str:
+    """The reason of a timeline event as the actor may read it: the reporter reads
+    the ones addressed to them; nobody else reads any on the citizen portal (they
+    may name the reporter's circumstances)."""
+    if not event.reason or event.action not in _REASONS_FOR_REPORTER:
+        return ""
+    return event.reason if can(actor, Action.REPLY, report) else ""

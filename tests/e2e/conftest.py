@@ -16,8 +16,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.conf import settings
 from django.db import connection, connections
 from playwright.sync_api import Browser, Page, sync_playwright
+
+# The people around a report, shared with the lifecycle tests.
+from tests.reports.conftest import cast, dispositioned, make_report
+
+__all__ = ["cast", "dispositioned", "make_report"]
 
 CHROMIUM = os.environ.get("ADUAN_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
@@ -40,13 +46,13 @@ def _free_port() -> int:
 
 
 def _test_database_url() -> str:
-    settings = connection.settings_dict
+    database = connection.settings_dict
     if connection.vendor == "sqlite":
-        return f"sqlite:///{settings['NAME']}"
-    password = f":{settings['PASSWORD']}" if settings.get("PASSWORD") else ""
+        return f"sqlite:///{database['NAME']}"
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
     return (
-        f"postgres://{settings['USER']}{password}@{settings['HOST']}:{settings['PORT']}"
-        f"/{settings['NAME']}"
+        f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT']}"
+        f"/{database['NAME']}"
     )
 
 
@@ -62,6 +68,10 @@ def server(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any)
         "DATABASE_URL": database_url,
         "ADUAN_VAR_DIR": str(tmp_path_factory.mktemp("served")),
         "LOG_LEVEL": "warning",
+        # The same keys as this process: sessions made here are valid there, and
+        # personal data encrypted there can be read here.
+        "SECRET_KEY": settings.SECRET_KEY,
+        "ADUAN_DATA_KEY": settings.DATA_KEY,
     }
     process = subprocess.Popen(  # noqa: S603
         [sys.executable, "-m", "aduan", "serve", "--no-worker", "--addr", f"127.0.0.1:{port}"],
@@ -143,3 +153,30 @@ def screenshot(page: Page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+# What a first load of a page may transfer (HTML, CSS, JS, fonts; user images aside).
+PAGE_BUDGET = 150 * 1024
+_COUNTED = frozenset({"document", "stylesheet", "script", "font"})
+
+
+def page_weight(page: Page, url: str) -> tuple[int, list[str]]:
+    """Opens ``url`` and adds up the bytes of what it loaded that counts against the
+    budget (bodies as served; an upper bound of what compression would transfer)."""
+    loaded: list[Any] = []
+    page.on("response", loaded.append)
+    page.goto(url, wait_until="networkidle")
+    page.remove_listener("response", loaded.append)
+    counted = [r for r in loaded if r.request.resource_type in _COUNTED]
+    return sum(len(r.body()) for r in counted), [r.url for r in counted]
+
+
+def sign_in(page: Page, user: Any, server: str) -> None:
+    """Signs ``user`` in without the log-in form (its own test goes through it)."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": server}]
+    )

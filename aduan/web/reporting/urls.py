@@ -1,11 +1,13 @@
 from django.urls import path
 
-from aduan.web.views import not_yet
+from aduan.web.reporting import views
 
 # Owned by the reporting work: submit, my reports, a report's page and its reporter's
-# actions, and following a report by number.
+# actions, its files, and following a report by number.
 urlpatterns = [
-    path("lapor", not_yet, name="submit"),
-    path("laporan-saya", not_yet, name="my_reports"),
-    path("laporan/<str:number>", not_yet, name="report"),
+    path("lapor", views.submit, name="submit"),
+    path("laporan-saya", views.my_reports, name="my_reports"),
+    path("laporan/<str:number>", views.report, name="report"),
+    path("laporan/<str:number>/terkirim", views.submitted, name="submitted"),
+    path("lampiran/<int:attachment_id>", views.attachment, name="attachment"),
 ]
