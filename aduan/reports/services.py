@@ -3,10 +3,12 @@ input, asks the access policy and the transition table, then writes the change a
 its timeline event in one transaction with a conditional update — of two people
 acting on the same version of a report, one wins and the other gets StaleReport."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -168,9 +170,11 @@ def report_create(
     agency_hint: int | None = None,
     anonymous: bool = False,
     confidential: bool = False,
+    files: Sequence["Upload"] = (),
     now: datetime | None = None,
 ) -> Report:
-    """A new report, waiting for verification within its deadline."""
+    """A new report, waiting for verification within its deadline, with its files:
+    all written, or nothing."""
     now = now or timezone.now()
     if actor.role == "citizen" and actor.reporter_id != reporter.pk:
         raise NotPermitted(_("Laporan hanya dapat dikirim atas nama Anda sendiri."))
@@ -207,6 +211,25 @@ def report_create(
         report_type=type, category_id=_id(fields["category"]), on=timezone.localdate(now)
     )
     due = _verification_due(rules, now)
+    _files_check(files)
+    with transaction.atomic(), _stored_files() as stored:
+        report = _report_insert(
+            actor=actor, reporter=reporter, fields=fields, due=due, channel=channel, now=now
+        )
+        _attachments_add(actor, report, files, stored=stored)
+    return report
+
+
+def _report_insert(
+    *,
+    actor: Actor,
+    reporter: Reporter,
+    fields: Mapping[str, object],
+    due: Deadline,
+    channel: str,
+    now: datetime,
+) -> Report:
+    """The report row and its first event under a fresh tracking number."""
     # Nine random digits rarely clash (one in 10,000 at 100,000 reports): rather than
     # look first, let the unique constraint refuse a clash and draw again.
     for attempt in range(5):
@@ -652,22 +675,28 @@ def report_supply_info(
     actor: Actor,
     report: Report,
     text: str,
+    files: Sequence["Upload"] = (),
     channel: str = Channel.WEB,
     now: datetime | None = None,
 ) -> ReportEvent:
-    """The reporter sends what was asked for; verification is due anew."""
+    """The reporter sends what was asked for, with files if any (all written, or
+    nothing); verification is due anew."""
     now = now or timezone.now()
     text = _text(text, field="text", maximum=BODY_MAX)
+    _files_check(files)
     due = _verification_due(_rules(report, now), now)
-    return _transition(
-        actor=actor,
-        report=report,
-        action=Action.SUPPLY_INFO,
-        channel=channel,
-        now=now,
-        changes=due.fields(),
-        body=text,
-    )
+    with transaction.atomic(), _stored_files() as stored:
+        event = _transition(
+            actor=actor,
+            report=report,
+            action=Action.SUPPLY_INFO,
+            channel=channel,
+            now=now,
+            changes=due.fields(),
+            body=text,
+        )
+        _attachments_add(actor, report, files, stored=stored)
+    return event
 
 
 def report_reply(
@@ -780,6 +809,53 @@ def report_auto_close(*, report: Report, now: datetime | None = None) -> ReportE
 
 
 # -- attachments ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Upload:
+    """A file as it arrived: its name (only to tell the sender which file failed)
+    and its bytes."""
+
+    name: str
+    data: bytes
+
+
+def _files_check(files: Sequence[Upload]) -> None:
+    if len(files) > settings.UPLOAD_MAX_FILES:
+        raise InvalidInput(
+            _("Paling banyak %(count)s berkas.") % {"count": settings.UPLOAD_MAX_FILES},
+            code="too_many_files",
+            field="file",
+        )
+
+
+@contextmanager
+def _stored_files() -> Iterator[list[Attachment]]:
+    """Files put in storage inside a transaction that then fails are removed again:
+    storage is not part of the transaction."""
+    stored: list[Attachment] = []
+    try:
+        yield stored
+    except BaseException:
+        for attachment in stored:
+            if attachment.file.name:
+                attachment.file.storage.delete(attachment.file.name)
+        raise
+
+
+def _attachments_add(
+    actor: Actor, report: Report, files: Sequence[Upload], *, stored: list[Attachment]
+) -> None:
+    """Each file, recorded in ``stored`` as soon as it is in storage."""
+    for upload in files:
+        try:
+            stored.append(report_attachment_add(actor=actor, report=report, data=upload.data))
+        except InvalidInput as error:
+            if not upload.name:
+                raise
+            # Which of several files failed, by the name the sender knows it by.
+            message = f"{upload.name[:60]}: {error.message}"
+            raise type(error)(message, code=error.code, field=error.field) from None
 
 
 def report_attachment_add(

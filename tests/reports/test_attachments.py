@@ -1,5 +1,7 @@
 import io
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
 import pytest
 from django.test import override_settings
@@ -90,3 +92,28 @@ def test_who_may_attach(cast: Cast, dispositioned: Callable[..., Report]) -> Non
     assert attached.event == follow_up
     with pytest.raises(NotPermitted):
         services.report_attachment_add(actor=cast.owner, report=report, data=photo, event=follow_up)
+
+
+def test_a_report_and_its_files_are_written_together_or_not_at_all(
+    cast: Cast, settings: Any
+) -> None:
+    media = Path(settings.MEDIA_ROOT)
+    fields: dict[str, Any] = {
+        "actor": cast.owner,
+        "reporter": cast.reporter,
+        "type": "complaint",
+        "title": "Lampu jalan mati",
+        "body": "Sudah seminggu.",
+        "channel": "web",
+    }
+    good, bad = services.Upload("lampu.jpg", _photo()), services.Upload("virus.jpg", b"MZ\x90")
+    with pytest.raises(InvalidInput, match=r"^virus\.jpg: "):
+        services.report_create(**fields, files=[good, bad])
+    assert not Report.objects.exists() and not Attachment.objects.exists()
+    assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+
+    report = services.report_create(**fields, files=[good, good])
+    assert report.attachments.count() == 2
+    with override_settings(UPLOAD_MAX_FILES=1), pytest.raises(InvalidInput) as refused:
+        services.report_create(**fields, files=[good, good])
+    assert refused.value.code == "too_many_files"

@@ -2,7 +2,7 @@
 the reporter's actions, and "my reports". Each view checks what was sent, calls the
 reports services and selectors, and renders; the rules live in those packages."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -23,7 +22,7 @@ from aduan.lib.ratelimit import limited
 from aduan.reporters.services import reporter_for_user
 from aduan.reports import selectors as reports
 from aduan.reports import services
-from aduan.reports.models import Action, Attachment, Channel, Report, ReportEvent, ReportType
+from aduan.reports.models import Action, Attachment, Channel, Report, ReportType
 from aduan.reports.policy import Actor, View, can, can_see_attachments, event_text
 from aduan.reports.tracking import tracking_number_display
 from aduan.web.feed.context import community_context
@@ -183,66 +182,36 @@ def submit(request: HttpRequest) -> HttpResponse:
     return redirect("web:submitted", number=report.tracking_number)
 
 
-def _store_files(
-    actor: Actor, report: Report, uploads: Iterable[UploadedFile[bytes]], stored: list[Attachment]
-) -> None:
-    for upload in uploads:
-        try:
-            stored.append(
-                services.report_attachment_add(actor=actor, report=report, data=upload.read())
-            )
-        except InvalidInput as error:
-            name = (upload.name or "")[:60]
-            raise type(error)(f"{name}: {error.message}", code=error.code, field="file") from None
-
-
-def _all_or_nothing(write: Callable[[list[Attachment]], Report | ReportEvent]) -> Any:
-    """Runs ``write`` in one transaction. Files already put in storage by it are
-    removed again when it fails, since storage is not part of the transaction."""
-    stored: list[Attachment] = []
-    try:
-        with transaction.atomic():
-            return write(stored)
-    except BaseException:
-        for attachment in stored:
-            if attachment.file.name:
-                attachment.file.storage.delete(attachment.file.name)
-        raise
+def _uploads(files: Iterable[UploadedFile[bytes]]) -> list[services.Upload]:
+    return [services.Upload(name=upload.name or "", data=upload.read()) for upload in files]
 
 
 def _report_submit(request: HttpRequest, place: PlaceForm, details: DetailsForm) -> Report:
-    """The report, its reporter profile (on a first report) and its files are
-    written together or not at all."""
+    """The report and its files (the service writes them together or not at all)."""
     where, what = place.cleaned_data, details.cleaned_data
     user: User = request.user  # type: ignore[assignment]
-
-    def write(stored: list[Attachment]) -> Report:
-        reporter = reporter_for_user(user=user)
-        actor = replace(Actor.for_user(user), reporter_id=reporter.pk)
-        report = services.report_create(
-            actor=actor,
-            reporter=reporter,
-            type=where["type"],
-            title=what["title"],
-            body=what["body"],
-            channel=Channel.WEB,
-            category=where["category"],
-            location=services.Location(
-                region=place.region,
-                address=what["address"],
-                latitude=what["latitude"],
-                longitude=what["longitude"],
-            ),
-            incident_date=what["incident_date"],
-            agency_hint=what["agency"],
-            anonymous=what["anonymous"],
-            confidential=what["confidential"],
-        )
-        _store_files(actor, report, what["attachments"], stored)
-        return report
-
-    report: Report = _all_or_nothing(write)
-    return report
+    reporter = reporter_for_user(user=user)
+    actor = replace(Actor.for_user(user), reporter_id=reporter.pk)
+    return services.report_create(
+        actor=actor,
+        reporter=reporter,
+        type=where["type"],
+        title=what["title"],
+        body=what["body"],
+        channel=Channel.WEB,
+        category=where["category"],
+        location=services.Location(
+            region=place.region,
+            address=what["address"],
+            latitude=what["latitude"],
+            longitude=what["longitude"],
+        ),
+        incident_date=what["incident_date"],
+        agency_hint=what["agency"],
+        anonymous=what["anonymous"],
+        confidential=what["confidential"],
+        files=_uploads(what["attachments"]),
+    )
 
 
 @login_required
@@ -304,21 +273,19 @@ def _reporter_act(
         return form, 400
     data = form.cleaned_data
 
-    def write(stored: list[Attachment]) -> ReportEvent:
+    try:
         if action == Action.REPLY:
-            return services.report_reply(actor=actor, report=report, text=data["text"])
-        if action == Action.CONFIRM:
-            return services.report_confirm(
+            services.report_reply(actor=actor, report=report, text=data["text"])
+        elif action == Action.CONFIRM:
+            services.report_confirm(
                 actor=actor, report=report, rating=data["rating"], comment=data["comment"]
             )
-        if action == Action.REOPEN:
-            return services.report_reopen(actor=actor, report=report, reason=data["reason"])
-        event = services.report_supply_info(actor=actor, report=report, text=data["text"])
-        _store_files(actor, report, data["attachments"], stored)
-        return event
-
-    try:
-        _all_or_nothing(write)
+        elif action == Action.REOPEN:
+            services.report_reopen(actor=actor, report=report, reason=data["reason"])
+        else:
+            services.report_supply_info(
+                actor=actor, report=report, text=data["text"], files=_uploads(data["attachments"])
+            )
     except AduanError as error:
         _put_error(form, error, _ACTION_FIELDS)
         return form, error.status
