@@ -1,0 +1,227 @@
+"""The public feed with search, and the community's actions on a report's page
+(Dukung, comments, abuse reports, moderation). Each action is a POST that redirects
+back to the report's page with a message; nothing here decides who may do what."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from aduan.community import selectors as community
+from aduan.community import services
+from aduan.community.models import Comment
+from aduan.lib.errors import AduanError, InvalidInput, NotFound
+from aduan.lib.ratelimit import limited
+from aduan.reports import search
+from aduan.reports.models import Report
+from aduan.reports.policy import Actor
+from aduan.reports.selectors import report_get
+from aduan.web.feed.forms import FEED_STATES, FeedForm
+
+_CURSORS = ("sebelum", "sesudah")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    report: Report
+    category: str
+    place: str
+
+
+def _in_english() -> bool:
+    return (get_language() or "").startswith("en")
+
+
+def _category_label(report: Report) -> str:
+    if report.category is None:
+        return ""
+    return report.category.name_en if _in_english() else report.category.name
+
+
+def _page_url(request: HttpRequest, **cursor: str) -> str:
+    params = request.GET.copy()
+    for name in _CURSORS:
+        params.pop(name, None)
+    params.update(cursor)
+    return f"{reverse('web:feed')}?{params.urlencode()}"
+
+
+@require_safe
+def feed(request: HttpRequest) -> HttpResponse:
+    """Public reports, newest first, with filters and search. Works without
+    JavaScript: the city select fills once the form is sent with a province."""
+    form = FeedForm(request.GET)
+    form.is_valid()  # invalid filters are shown and left out; the others apply
+    data = form.cleaned_data
+    page = search.report_feed(
+        filters=form.filters(), before=data.get("sebelum"), after=data.get("sesudah")
+    )
+    province, regency = data.get("provinsi") or "", data.get("kota") or ""
+    english = _in_english()
+    context = {
+        "form": form,
+        "values": {name: data.get(name) or "" for name in FeedForm.base_fields},
+        "provinces": search.provinces(),
+        "regencies": search.regencies(province) if province else [],
+        "category_groups": [
+            (
+                group.code,
+                group.name_en if english else group.name,
+                group.children_en if english else group.children,
+            )
+            for group in search.category_groups()
+        ],
+        "agencies": search.agency_options(
+            region=regency or province or None, chosen=data.get("instansi") or None
+        ),
+        "states": FEED_STATES,
+        "types": FeedForm.base_fields["jenis"].choices[1:],  # type: ignore[attr-defined]
+        "rows": [
+            Row(report, _category_label(report), search.place_name(report.region))
+            for report in page.reports
+        ],
+        "searching": bool(form.filters().q),
+        "cursor_fields": _CURSORS,
+        "older_url": _page_url(request, sebelum=str(page.older)) if page.older else None,
+        "newer_url": _page_url(request, sesudah=str(page.newer)) if page.newer else None,
+        "first_url": _page_url(request) if page.newer else None,
+    }
+    return render(request, "web/feed/feed.html", context)
+
+
+# -- on a report's page ---------------------------------------------------------------
+
+
+def _report_url(report: Report, anchor: str) -> str:
+    return reverse("web:report", kwargs={"number": report.tracking_number}) + anchor
+
+
+def _login_redirect(back: str) -> HttpResponseRedirect:
+    return HttpResponseRedirect(f"{reverse('web:login')}?{urlencode({'next': back})}")
+
+
+def _report_or_404(actor: Actor, number: str) -> Report:
+    """The report as the policy lets this visitor see it; one they may not see does
+    not exist (404), whatever they may be trying to do with it."""
+    try:
+        report, _view = report_get(actor=actor, tracking_number=number)
+    except (InvalidInput, NotFound):
+        raise Http404 from None
+    return report
+
+
+def _comment_or_404(actor: Actor, comment_id: int) -> Comment:
+    try:
+        return community.comment_get(actor=actor, comment_id=comment_id)
+    except NotFound:
+        raise Http404 from None
+
+
+def _actor(request: HttpRequest) -> Actor:
+    return Actor.for_user(request.user)  # type: ignore[arg-type]
+
+
+@require_POST
+@limited("support")
+def support_add(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _actor(request)
+    report = _report_or_404(actor, number)
+    back = _report_url(report, "#dukungan")
+    if actor.user is None:
+        return _login_redirect(back)
+    try:
+        if services.support_add(actor=actor, report=report):
+            messages.success(request, _("Terima kasih, dukungan Anda tercatat."))
+        else:
+            messages.info(request, _("Anda sudah mendukung laporan ini."))
+    except AduanError as error:
+        messages.error(request, str(error.message))
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@limited("support")
+def support_remove(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _actor(request)
+    report = _report_or_404(actor, number)
+    back = _report_url(report, "#dukungan")
+    if actor.user is None:
+        return _login_redirect(back)
+    try:
+        if services.support_remove(actor=actor, report=report):
+            messages.success(request, _("Dukungan Anda dibatalkan."))
+        else:
+            messages.info(request, _("Anda belum mendukung laporan ini."))
+    except AduanError as error:
+        messages.error(request, str(error.message))
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+@limited("comment")
+def comment_add(request: HttpRequest, number: str) -> HttpResponse:
+    actor = _actor(request)
+    report = _report_or_404(actor, number)
+    if actor.user is None:
+        return _login_redirect(_report_url(report, "#komentar-baru"))
+    try:
+        comment = services.comment_add(actor=actor, report=report, body=request.POST.get("isi", ""))
+    except AduanError as error:
+        messages.error(request, str(error.message))
+        return HttpResponseRedirect(_report_url(report, "#komentar-baru"))
+    messages.success(request, _("Komentar Anda sudah tampil."))
+    return HttpResponseRedirect(_report_url(report, f"#komentar-{comment.pk}"))
+
+
+@require_POST
+@limited("comment")
+def comment_report_abuse(request: HttpRequest, comment_id: int) -> HttpResponse:
+    actor = _actor(request)
+    comment = _comment_or_404(actor, comment_id)
+    back = _report_url(comment.report, f"#komentar-{comment.pk}")
+    if actor.user is None:
+        return _login_redirect(back)
+    try:
+        if services.comment_report_abuse(actor=actor, comment=comment):
+            messages.success(request, _("Terima kasih, admin akan memeriksa komentar ini."))
+        else:
+            messages.info(request, _("Anda sudah melaporkan komentar ini."))
+    except AduanError as error:
+        messages.error(request, str(error.message))
+    return HttpResponseRedirect(back)
+
+
+def _moderate(request: HttpRequest, comment_id: int, *, hide: bool) -> HttpResponse:
+    actor = _actor(request)
+    comment = _comment_or_404(actor, comment_id)
+    back = _report_url(comment.report, f"#komentar-{comment.pk}")
+    if actor.user is None:
+        return _login_redirect(back)
+    try:
+        if hide:
+            services.comment_hide(
+                actor=actor, comment=comment, reason=request.POST.get("alasan", "")
+            )
+            messages.success(request, _("Komentar disembunyikan."))
+        else:
+            services.comment_unhide(actor=actor, comment=comment)
+            messages.success(request, _("Komentar ditampilkan lagi."))
+    except AduanError as error:
+        messages.error(request, str(error.message))
+    return HttpResponseRedirect(back)
+
+
+@require_POST
+def comment_hide(request: HttpRequest, comment_id: int) -> HttpResponse:
+    return _moderate(request, comment_id, hide=True)
+
+
+@require_POST
+def comment_unhide(request: HttpRequest, comment_id: int) -> HttpResponse:
+    return _moderate(request, comment_id, hide=False)
