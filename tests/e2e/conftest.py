@@ -164,9 +164,13 @@ def page_weight(page: Page, url: str) -> tuple[int, list[str]]:
     """Opens ``url`` and adds up the bytes of what it loaded that counts against the
     budget (bodies as served; an upper bound of what compression would transfer)."""
     loaded: list[Any] = []
-    page.on("response", loaded.append)
+
+    def record(response: Any) -> None:
+        loaded.append(response)
+
+    page.on("response", record)
     page.goto(url, wait_until="networkidle")
-    page.remove_listener("response", loaded.append)
+    page.remove_listener("response", record)
     counted = [r for r in loaded if r.request.resource_type in _COUNTED]
     return sum(len(r.body()) for r in counted), [r.url for r in counted]
 
