@@ -1,15 +1,10 @@
 from django.http import HttpRequest
-from django.utils.translation import get_language
 from ninja import Field, Router, Schema
 
 from aduan.categories import selectors
 from aduan.categories.models import Category
 
 router = Router(tags=["reference"])
-
-
-def _label(category: Category) -> str:
-    return category.name_en if get_language() == "en" else category.name
 
 
 class CategoryOut(Schema):
@@ -20,7 +15,7 @@ class CategoryOut(Schema):
 
     @staticmethod
     def resolve_label(category: Category) -> str:
-        return _label(category)
+        return category.label
 
 
 class CategoryTreeOut(CategoryOut):

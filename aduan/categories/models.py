@@ -1,5 +1,6 @@
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.translation import get_language
 
 
 class Category(models.Model):
@@ -25,3 +26,8 @@ class Category(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the language of the page or answer being made."""
+        return self.name_en if (get_language() or "").startswith("en") else self.name

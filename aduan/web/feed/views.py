@@ -41,7 +41,7 @@ def _in_english() -> bool:
 def _category_label(report: Report) -> str:
     if report.category is None:
         return ""
-    return report.category.name_en if _in_english() else report.category.name
+    return report.category.label
 
 
 def _page_url(request: HttpRequest, **cursor: str) -> str:

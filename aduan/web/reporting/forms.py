@@ -8,7 +8,6 @@ from django import forms
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.selectors import agency_choices_for_region
@@ -61,15 +60,13 @@ class TypeSelect(forms.RadioSelect):
 def _category_choices() -> list[tuple[str, Any]]:
     """Top-level categories as option groups of their children, in the visitor's
     language; a top-level category without children is an option of its own."""
-    english = (get_language() or "").startswith("en")
     choices: list[tuple[str, Any]] = [("", _("— Pilih kategori —"))]
     for parent in category_tree():
-        name = parent.name_en if english else parent.name
         children = getattr(parent, "active_children", [])
         if children:
-            choices.append((name, [(c.code, c.name_en if english else c.name) for c in children]))
+            choices.append((parent.label, [(child.code, child.label) for child in children]))
         else:
-            choices.append((parent.code, name))
+            choices.append((parent.code, parent.label))
     return choices
 
 
