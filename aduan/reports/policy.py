@@ -203,6 +203,26 @@ def event_text(actor: Actor, report: Report, event: ReportEvent) -> str:
     return event.body if _handles(actor, report) else ""
 
 
+# Reasons written to the reporter: what is missing, why a report was archived or
+# closed, and their own reason to re-open. Other reasons (a bounce) are between staff.
+_REASONS_FOR_REPORTER = frozenset(
+    {Action.REQUEST_INFO, Action.ARCHIVE, Action.INTERVENE, Action.REOPEN}
+)
+
+
+def event_reason(actor: Actor, report: Report, event: ReportEvent) -> str:
+    """The reason of a timeline event as the actor may read it: the staff who
+    handle the report read every reason; the reporter the ones addressed to them;
+    nobody else any (a reason may tell the reporter's circumstances)."""
+    if not event.reason or report_view(actor, report) != View.FULL:
+        return ""
+    if actor.role in ("national_admin", "system") or _handles(actor, report):
+        return event.reason
+    if _is_owner(actor, report) and event.action in _REASONS_FOR_REPORTER:
+        return event.reason
+    return ""
+
+
 _NATIONAL_ACTIONS = frozenset(
     {Action.DISPOSE, Action.REQUEST_INFO, Action.ARCHIVE, Action.INTERVENE, Action.IDENTITY_VIEWED}
 )

@@ -278,19 +278,3 @@ def attachment_get(*, actor: Actor, attachment_id: int) -> Attachment:
     if attachment is None or not can_see_attachments(actor, attachment.report):
         raise NotFound(_("Lampiran tidak ditemukan."), code="attachment_not_found")
     return attachment
-
-
-# Reasons written to the reporter: what is missing, why a report was archived or
-# closed, and their own reason to re-open. Other reasons (a bounce) are between staff.
-_REASONS_FOR_REPORTER = frozenset(
-    {Action.REQUEST_INFO, Action.ARCHIVE, Action.INTERVENE, Action.REOPEN}
-)
-
-
-def event_reason(*, actor: Actor, report: Report, event: ReportEvent) -> str:
-    """The reason of a timeline event as the actor may read it: the reporter reads
-    the ones addressed to them; nobody else reads any on the citizen portal (they
-    may name the reporter's circumstances)."""
-    if not event.reason or event.action not in _REASONS_FOR_REPORTER:
-        return ""
-    return event.reason if can(actor, Action.REPLY, report) else ""

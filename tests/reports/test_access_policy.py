@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
-from aduan.reports import policy
+from aduan.reports import policy, services
 from aduan.reports.models import Action, Report
 from aduan.reports.policy import View
 
@@ -135,3 +135,18 @@ def test_an_unverified_report_is_seen_only_by_its_reporter_and_the_national_admi
     report = make_report()
     seeing = {role for role, actor in cast.roles().items() if policy.report_view(actor, report)}
     assert seeing == {"owner", "national", "system"}
+
+
+def test_who_reads_the_reason_of_an_event(cast: Cast, dispositioned: Callable[..., Report]) -> None:
+    report = dispositioned()
+    services.report_follow_up(actor=cast.liaison, report=report, text="Ditinjau.")
+    services.report_answer(actor=cast.liaison, report=report, text="Sudah ditambal.")
+    reopen = services.report_reopen(
+        actor=cast.owner, report=report, reason="Tambalannya sudah lepas lagi di depan rumah saya."
+    )
+    readers = {
+        name
+        for name, actor in cast.roles().items()
+        if policy.event_reason(actor, report, reopen) == reopen.reason
+    }
+    assert readers == {"owner", "national", "agency_admin", "liaison", "integration", "system"}

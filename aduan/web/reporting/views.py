@@ -23,7 +23,14 @@ from aduan.reporters.services import reporter_for_user
 from aduan.reports import selectors as reports
 from aduan.reports import services
 from aduan.reports.models import Action, Attachment, Channel, Report, ReportType
-from aduan.reports.policy import Actor, View, can, can_see_attachments, event_text
+from aduan.reports.policy import (
+    Actor,
+    View,
+    can,
+    can_see_attachments,
+    event_reason,
+    event_text,
+)
 from aduan.reports.tracking import tracking_number_display
 from aduan.web.feed.context import community_context
 from aduan.web.reporting.forms import (
@@ -350,7 +357,7 @@ def _report_context(
             (
                 event,
                 event_text(actor, report, event),
-                reports.event_reason(actor=actor, report=report, event=event),
+                event_reason(actor, report, event),
                 by_event.get(event.pk, []),
             )
             for event in reports.report_timeline(actor=actor, report=report)
