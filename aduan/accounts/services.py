@@ -5,6 +5,7 @@ import hmac
 import re
 import secrets
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
@@ -48,6 +49,28 @@ def _code_issue(row: OneTimeCode, now: datetime) -> str:
     row.tries = 0
     row.sent_at = now
     return code
+
+
+def _code_start(
+    *, purpose: str, kind: str, value: str, now: datetime, **fields: Any
+) -> OneTimeCode:
+    """A new code row for proving ``value``, replacing any earlier one for the same
+    purpose and identity, with its code issued and sent."""
+    digest = crypto.lookup_hash(kind, value)
+    with transaction.atomic():
+        OneTimeCode.objects.filter(purpose=purpose, identity_hash=digest).delete()
+        row = OneTimeCode(
+            purpose=purpose,
+            token=secrets.token_urlsafe(32),
+            kind=kind,
+            identity=value,
+            identity_hash=digest,
+            **fields,
+        )
+        code = _code_issue(row, now)
+        row.save()
+        _code_deliver(row, code)
+    return row
 
 
 def _code_deliver(row: OneTimeCode, code: str) -> None:
@@ -191,25 +214,15 @@ def account_signup(
             field="identity",
         )
     _password_check(password, User(first_name=name, email=value if kind == "email" else ""))
-    digest = crypto.lookup_hash(kind, value)
-    with transaction.atomic():
-        OneTimeCode.objects.filter(
-            purpose=OneTimeCode.Purpose.SIGNUP, identity_hash=digest
-        ).delete()
-        row = OneTimeCode(
-            purpose=OneTimeCode.Purpose.SIGNUP,
-            token=secrets.token_urlsafe(32),
-            kind=kind,
-            identity=value,
-            identity_hash=digest,
-            name=name,
-            password=_hashed(password),
-            language=_language(language),
-        )
-        code = _code_issue(row, now)
-        row.save()
-        _code_deliver(row, code)
-    return row
+    return _code_start(
+        purpose=OneTimeCode.Purpose.SIGNUP,
+        kind=kind,
+        value=value,
+        now=now,
+        name=name,
+        password=_hashed(password),
+        language=_language(language),
+    )
 
 
 def _hashed(password: str) -> str:
@@ -258,24 +271,14 @@ def password_reset_request(
     now = now or timezone.now()
     kind, value = identity_parse(identity)
     user = selectors.user_for_identity(kind=kind, value=value)
-    digest = crypto.lookup_hash(kind, value)
-    with transaction.atomic():
-        OneTimeCode.objects.filter(
-            purpose=OneTimeCode.Purpose.PASSWORD_RESET, identity_hash=digest
-        ).delete()
-        row = OneTimeCode(
-            purpose=OneTimeCode.Purpose.PASSWORD_RESET,
-            token=secrets.token_urlsafe(32),
-            kind=kind,
-            identity=value,
-            identity_hash=digest,
-            user=user,
-            language=user.language if user is not None else _language(language),
-        )
-        code = _code_issue(row, now)
-        row.save()
-        _code_deliver(row, code)
-    return row
+    return _code_start(
+        purpose=OneTimeCode.Purpose.PASSWORD_RESET,
+        kind=kind,
+        value=value,
+        now=now,
+        user=user,
+        language=user.language if user is not None else _language(language),
+    )
 
 
 def password_reset_confirm(

@@ -18,6 +18,7 @@ from aduan.community.models import (
     Support,
 )
 from aduan.lib.errors import InvalidInput, NotPermitted
+from aduan.lib.text import clean_text
 from aduan.reports.models import Report
 from aduan.reports.policy import PUBLIC, Actor, View, report_view
 
@@ -87,24 +88,13 @@ def support_remove(*, actor: Actor, report: Report) -> bool:
     return bool(deleted)
 
 
-def _text(value: str, *, field: str, maximum: int, required: bool) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(_("Komentar tidak boleh kosong."), code="required", field=field)
-    if len(text) > maximum:
-        raise InvalidInput(
-            _("Terlalu panjang: paling banyak %(max)s karakter.") % {"max": maximum},
-            code="too_long",
-            field=field,
-        )
-    return text
-
-
 @transaction.atomic
 def comment_add(*, actor: Actor, report: Report, body: str, now: datetime | None = None) -> Comment:
     user = _signed_in(actor)
     _require_open(report)
-    text = _text(body, field="body", maximum=COMMENT_MAX_LENGTH, required=True)
+    text = clean_text(
+        body, field="body", maximum=COMMENT_MAX_LENGTH, empty=_("Komentar tidak boleh kosong.")
+    )
     return Comment.objects.create(
         report=report, author=user, body=text, created_at=now or timezone.now()
     )
@@ -132,7 +122,7 @@ def comment_hide(
     """A national admin hides the comment: its text stays for the record and is
     never shown again. False when it was hidden already."""
     user = _national_admin(actor)
-    reason = _text(reason, field="reason", maximum=HIDE_REASON_MAX_LENGTH, required=False)
+    reason = clean_text(reason, field="reason", maximum=HIDE_REASON_MAX_LENGTH, required=False)
     hidden = Comment.objects.filter(pk=comment.pk, hidden_at__isnull=True).update(
         hidden_at=now or timezone.now(), hidden_by=user, hidden_reason=reason
     )

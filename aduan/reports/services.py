@@ -18,6 +18,7 @@ from aduan.agencies.models import Agency, Unit
 from aduan.categories.models import Category
 from aduan.lib.errors import InvalidInput, NotFound, NotPermitted
 from aduan.lib.memo import reference_memo
+from aduan.lib.text import clean_text
 from aduan.regions.codes import format_region_code
 from aduan.regions.models import Region
 from aduan.reporters.models import Reporter
@@ -57,16 +58,7 @@ REASON_MAX = 2_000
 
 
 def _text(value: str | None, *, field: str, maximum: int, required: bool = True) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise InvalidInput(_("Isian ini wajib diisi."), code="required", field=field)
-    if len(text) > maximum:
-        raise InvalidInput(
-            _("Isian ini terlalu panjang (paling banyak %(max)s karakter).") % {"max": maximum},
-            code="too_long",
-            field=field,
-        )
-    return text
+    return clean_text(value, field=field, maximum=maximum, required=required)
 
 
 @reference_memo()

@@ -98,7 +98,7 @@ def test_a_comment_has_a_length_limit(client: Client, cast: Cast, dispositioned:
     report = dispositioned()
     client.force_login(_user("budi"))
     response = _comment(client, report, "a" * 2001)
-    assert _messages(response)[-1] == "Terlalu panjang: paling banyak 2000 karakter."
+    assert _messages(response)[-1] == "Isian ini terlalu panjang (paling banyak 2000 karakter)."
     assert not Comment.objects.exists()
     _comment(client, report, "a" * 2000)
     assert Comment.objects.count() == 1

@@ -2,6 +2,7 @@
 (Dukung, comments, abuse reports, moderation). Each action is a POST that redirects
 back to the report's page with a message; nothing here decides who may do what."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -127,40 +128,49 @@ def _actor(request: HttpRequest) -> Actor:
     return Actor.for_user(request.user)  # type: ignore[arg-type]
 
 
-@require_POST
-@limited("support")
-def support_add(request: HttpRequest, number: str) -> HttpResponse:
+def _support_change(
+    request: HttpRequest,
+    number: str,
+    change: Callable[..., bool],
+    done: str,
+    unchanged: str,
+) -> HttpResponse:
+    """Adds or takes back the visitor's support and says which happened."""
     actor = _actor(request)
     report = _report_or_404(actor, number)
     back = _report_url(report, "#dukungan")
     if actor.user is None:
         return _login_redirect(back)
     try:
-        if services.support_add(actor=actor, report=report):
-            messages.success(request, _("Terima kasih, dukungan Anda tercatat."))
-        else:
-            messages.info(request, _("Anda sudah mendukung laporan ini."))
+        changed = change(actor=actor, report=report)
+        (messages.success if changed else messages.info)(request, done if changed else unchanged)
     except AduanError as error:
         messages.error(request, str(error.message))
     return HttpResponseRedirect(back)
+
+
+@require_POST
+@limited("support")
+def support_add(request: HttpRequest, number: str) -> HttpResponse:
+    return _support_change(
+        request,
+        number,
+        services.support_add,
+        _("Terima kasih, dukungan Anda tercatat."),
+        _("Anda sudah mendukung laporan ini."),
+    )
 
 
 @require_POST
 @limited("support")
 def support_remove(request: HttpRequest, number: str) -> HttpResponse:
-    actor = _actor(request)
-    report = _report_or_404(actor, number)
-    back = _report_url(report, "#dukungan")
-    if actor.user is None:
-        return _login_redirect(back)
-    try:
-        if services.support_remove(actor=actor, report=report):
-            messages.success(request, _("Dukungan Anda dibatalkan."))
-        else:
-            messages.info(request, _("Anda belum mendukung laporan ini."))
-    except AduanError as error:
-        messages.error(request, str(error.message))
-    return HttpResponseRedirect(back)
+    return _support_change(
+        request,
+        number,
+        services.support_remove,
+        _("Dukungan Anda dibatalkan."),
+        _("Anda belum mendukung laporan ini."),
+    )
 
 
 @require_POST
