@@ -29,6 +29,7 @@ from aduan.categories.models import Category
 from aduan.demo import texts
 from aduan.demo.timeline import NATIONAL, History, Route, Target, Walk, fill, walk
 from aduan.lib.crypto import lookup_hash
+from aduan.lib.db import planner_statistics_refresh
 from aduan.lib.errors import NotPermitted
 from aduan.reference.services import NATIONAL_ADMIN_CODE, local_government_code
 from aduan.regions import codes
@@ -556,4 +557,5 @@ def demo_reports_create(*, count: int, seed: int = SEED, progress: bool = False)
         for batch in _batches(drafts, BATCH_SIZE):
             _write(batch, fixes)
             bar.update(len(batch))
+    planner_statistics_refresh(Report, ReportEvent, Reporter, ChannelIdentity)
     return missing

@@ -7,11 +7,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-from django.db import connection, models, transaction
+from django.db import models, transaction
 from tqdm import tqdm
 
 from aduan.agencies.models import Agency, Unit, UnitType
 from aduan.categories.models import Category
+from aduan.lib.db import planner_statistics_refresh
 from aduan.lib.memo import reference_memo_clear
 from aduan.reference.models import DataLoad
 from aduan.reference.sources import CENTRAL_KINDS, RegionRow, Sources, read_sources
@@ -281,15 +282,6 @@ def reference_data_load(*, force: bool = False, progress: bool = False) -> LoadR
         _load_categories(sources, bar)
         _load_routing_rules(sources, bar)
         DataLoad.objects.create(digest=digest, summary=summary)
-    _refresh_planner_statistics()
+    planner_statistics_refresh(Region, Agency, Unit, Category)
     reference_memo_clear()
     return LoadResult(loaded=True, summary=summary)
-
-
-def _refresh_planner_statistics() -> None:
-    """PostgreSQL plans name searches and counts from table statistics; after a bulk
-    load they are stale until autovacuum comes by, so refresh them now."""
-    if connection.vendor == "postgresql" and not connection.in_atomic_block:
-        tables = [model._meta.db_table for model in (Region, Agency, Unit, Category)]
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {', '.join(tables)}")
