@@ -48,6 +48,7 @@ format: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/reference_api.py
+	$(PY) bench/portal.py
 
 clean:
 	rm -rf $(VENV) var
