@@ -12,6 +12,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -139,13 +140,21 @@ def browser(server: str) -> Iterator[Browser]:
         os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
+@contextmanager
+def phone_page(browser: Browser) -> Iterator[Page]:
+    """A page the size of a cheap phone's screen, in a fresh browser profile (no
+    cookies, an empty cache)."""
+    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="id-ID")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
 @pytest.fixture
 def phone(browser: Browser) -> Iterator[Page]:
-    """A page the size of a cheap phone's screen, in a fresh browser profile."""
-    context = browser.new_context(viewport={"width": 360, "height": 800}, locale="id-ID")
-    page = context.new_page()
-    yield page
-    context.close()
+    with phone_page(browser) as page:
+        yield page
 
 
 def screenshot(page: Page, name: str) -> Path:
