@@ -6,10 +6,8 @@ from django.db import connection, models
 def planner_statistics_refresh(*tables: type[models.Model]) -> None:
     """Both databases plan from table statistics. After a bulk load they are stale
     (PostgreSQL) or missing (SQLite never gathers them by itself): without them
-    SQLite sorts the whole public feed instead of walking its date index. Outside a
-    transaction only, as PostgreSQL's ANALYZE should not hold one open."""
-    if connection.in_atomic_block:
-        return
+    SQLite sorts the whole public feed instead of walking its date index. Call it
+    after the load's transaction: PostgreSQL's ANALYZE holds a lock until commit."""
     names = [table._meta.db_table for table in tables]
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
