@@ -29,6 +29,9 @@ class ConsoleTransport:
     `make run`'s console shows it, one-time codes included) instead of being sent."""
 
     def send(self, message: Message) -> str:
+        if not settings.DEMO_MODE:
+            # A production log must not hold phone numbers, addresses or codes.
+            raise TransportError("the console transport only delivers in demo mode")
         subject = f" [{message.subject}]" if message.subject else ""
         logger.warning(
             "outbox → %s %s:%s %s", message.channel, message.recipient, subject, message.body

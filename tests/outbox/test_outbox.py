@@ -105,6 +105,19 @@ def test_the_development_transport_logs_the_message_and_marks_it_sent(
     assert message.next_attempt_at is None
 
 
+def test_in_production_the_development_transport_refuses_and_logs_nothing_personal(
+    settings: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    settings.DEMO_MODE = False
+    message = _send()
+    with caplog.at_level(logging.DEBUG):
+        message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED
+    assert "demo mode" in message.last_error
+    assert not any("123456" in line or "6281234567890" in line for line in caplog.messages)
+
+
 @pytest.mark.usefixtures("transports")
 def test_a_message_is_delivered_once_however_often_asked() -> None:
     message = _send()
