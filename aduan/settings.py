@@ -67,6 +67,9 @@ INSTALLED_APPS = [
     "ninja",
     "django_tasks_db",
     "django_ratelimit",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "aduan.core",
     "aduan.accounts",
     "aduan.regions",
@@ -80,6 +83,7 @@ INSTALLED_APPS = [
     "aduan.community",
     "aduan.reference",
     "aduan.web",
+    "aduan.backoffice",
     "aduan.demo",
 ]
 
@@ -91,6 +95,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

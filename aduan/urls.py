@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/v1/<path:rest>", not_found),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("kantor/", include("aduan.backoffice.urls")),
     path("", include("aduan.web.urls")),
 ]
