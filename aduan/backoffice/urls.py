@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import include, path
 
 from aduan.backoffice import views
 
 app_name = "backoffice"
-# The officials' side, under /kantor/.
+# The officials' side, under /kantor/; each part keeps its own URLs in this namespace.
 urlpatterns = [
     path("", views.home, name="home"),
-    path("masuk", views.not_yet, name="login"),
+    path("", include("aduan.backoffice.signin.urls")),
+    path("", include("aduan.backoffice.cases.urls")),
 ]
