@@ -276,7 +276,7 @@ def fts5_query(text: str) -> str | None:
     return " OR ".join(alternatives) or None
 
 
-def _matching(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
+def reports_matching(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
     text = text.strip()[:SEARCH_MAX_LENGTH]
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config="indonesian", search_type="websearch")
@@ -365,7 +365,7 @@ def _filtered(filters: FeedFilters) -> QuerySet[Report]:
     if filters.type:
         reports = reports.filter(type=filters.type)
     if filters.q.strip():
-        reports = _matching(reports, filters.q)
+        reports = reports_matching(reports, filters.q)
     return reports
 
 

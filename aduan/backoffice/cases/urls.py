@@ -1,8 +1,10 @@
 from django.urls import path
 
-from aduan.backoffice.views import not_yet
+from aduan.backoffice.cases import views
 
 # Case work: queues, a report's case page and the actions on it.
 urlpatterns = [
-    path("verifikasi", not_yet, name="queue"),
+    path("verifikasi", views.queue, name="queue"),
+    path("dikembalikan", views.bounced, name="bounced"),
+    path("laporan/<str:number>", views.case, name="case"),
 ]

@@ -1,0 +1,178 @@
+"""The case work's forms: the list filters and the national admin's actions. They
+check the shape of what was sent; every rule of the business is the reports
+services', whose errors the views put back on the fields."""
+
+from typing import Any, cast
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from aduan.backoffice.selectors import CaseFilters
+from aduan.categories.selectors import category_tree
+from aduan.reports.models import ArchiveReason, Channel, ReportType
+from aduan.reports.search import provinces, regencies
+
+
+class Form(forms.Form):
+    """Labels read as plain text, without a colon after them."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+
+# -- list filters ----------------------------------------------------------------------
+
+
+def _category_choices() -> list[tuple[str, Any]]:
+    choices: list[tuple[str, Any]] = [("", _("Semua kategori"))]
+    for parent in category_tree():
+        children = getattr(parent, "active_children", [])
+        options = [(parent.code, _("%(name)s (semua)") % {"name": parent.label})]
+        options += [(child.code, child.label) for child in children]
+        choices.append((parent.label, options))
+    return choices
+
+
+def _region_choices() -> list[tuple[str, Any]]:
+    choices: list[tuple[str, Any]] = [("", _("Semua wilayah"))]
+    for province in provinces():
+        options = [(province.value, _("%(name)s (seluruh provinsi)") % {"name": province.label})]
+        options += [(regency.value, regency.label) for regency in regencies(province.value)]
+        choices.append((province.label, options))
+    return choices
+
+
+class CaseFilterForm(Form):
+    """A list's filters, sent by GET so a filtered list can be bookmarked."""
+
+    q = forms.CharField(label=_("Cari"), required=False, max_length=200)
+    jenis = forms.ChoiceField(label=_("Jenis"), required=False)
+    kategori = forms.ChoiceField(label=_("Kategori"), required=False)
+    wilayah = forms.ChoiceField(label=_("Wilayah"), required=False)
+    kanal = forms.ChoiceField(label=_("Kanal"), required=False)
+    terlambat = forms.BooleanField(label=_("Hanya yang terlambat"), required=False)
+    dari = forms.DateField(
+        label=_("Masuk sejak"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sampai = forms.DateField(
+        label=_("Masuk sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._choices("jenis", [("", _("Semua jenis")), *ReportType.choices])
+        self._choices("kategori", _category_choices())
+        self._choices("wilayah", _region_choices())
+        self._choices("kanal", [("", _("Semua kanal")), *Channel.choices])
+
+    def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        cast(forms.ChoiceField, self.fields[name]).choices = choices
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("dari"), data.get("sampai")
+        if start and end and start > end:
+            self.add_error("sampai", _("Tanggal akhir sebelum tanggal awal."))
+        return data
+
+    def filters(self) -> CaseFilters:
+        """The valid filters (call after is_valid; invalid ones are left out)."""
+        data = getattr(self, "cleaned_data", {})
+        return CaseFilters(
+            type=data.get("jenis") or "",
+            category=data.get("kategori") or "",
+            region=data.get("wilayah") or "",
+            channel=data.get("kanal") or "",
+            overdue=bool(data.get("terlambat")),
+            submitted_from=data.get("dari"),
+            submitted_to=data.get("sampai"),
+            q=data.get("q") or "",
+        )
+
+
+# -- actions on a report ------------------------------------------------------------
+
+
+class VersionedForm(Form):
+    """An action on the report as the actor saw it: two people acting on the same
+    version, one wins and the other is told what happened."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DisposeForm(VersionedForm):
+    agency = forms.TypedChoiceField(label=_("Instansi"), coerce=int)
+    unit = forms.TypedChoiceField(
+        label=_("Unit kerja (boleh dikosongkan)"), coerce=int, required=False, empty_value=None
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        agencies: list[tuple[int, str]],
+        units: list[tuple[int, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        agency = cast(forms.TypedChoiceField, self.fields["agency"])
+        agency.choices = [("", _("— Pilih instansi —")), *agencies]
+        unit = cast(forms.TypedChoiceField, self.fields["unit"])
+        unit.choices = [("", _("— Tanpa unit kerja —")), *units]
+
+
+class RequestInfoForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Apa yang kurang"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Pelapor membaca ini dan punya waktu untuk melengkapinya."),
+    )
+
+
+_ARCHIVE_REASONS = [
+    (value, label)
+    for value, label in ArchiveReason.choices
+    if value not in (ArchiveReason.DUPLICATE, ArchiveReason.NO_REPLY)
+]
+
+
+class ArchiveForm(VersionedForm):
+    reason = forms.ChoiceField(label=_("Alasan arsip"), choices=_ARCHIVE_REASONS)
+    note = forms.CharField(
+        label=_("Keterangan untuk pelapor (boleh dikosongkan)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class MergeForm(VersionedForm):
+    original = forms.CharField(
+        label=_("Nomor laporan asli"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    note = forms.CharField(
+        label=_("Keterangan untuk pelapor (boleh dikosongkan)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class InterveneForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Alasan penutupan"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class NoteForm(Form):
+    """An internal note changes nothing of the report: no version to check."""
+
+    text = forms.CharField(
+        label=_("Catatan internal"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Hanya petugas yang membaca catatan ini; pelapor tidak."),
+    )

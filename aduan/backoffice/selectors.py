@@ -1,0 +1,240 @@
+"""The back office's lists: which reports a staff member works through, filtered,
+searched and paginated. Each applies the access policy in its query (``visible_q``
+and ``scope_q``) and costs a fixed number of queries whatever the page size, so the
+agency, liaison and supervisor lists can be built on the same pieces."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from aduan.agencies.models import Agency, Unit
+from aduan.lib.errors import InvalidInput
+from aduan.reporters.models import ChannelIdentity, Reporter
+from aduan.reports import workflow
+from aduan.reports.models import Action, Report, ReportEvent, State
+from aduan.reports.policy import Actor, IdentityAccess, can, scope_q, visible_q
+from aduan.reports.search import reports_matching
+from aduan.reports.selectors import report_days_left_many
+from aduan.reports.tracking import tracking_number_parse
+
+PAGE_SIZE = 30
+
+
+@dataclass(frozen=True, slots=True)
+class CaseFilters:
+    """Already-valid filters (the filter form checks their shape)."""
+
+    type: str = ""
+    category: str = ""  # a category code: a parent stands for its children too
+    region: str = ""  # a province or regency/city code: it and everything inside it
+    channel: str = ""
+    overdue: bool = False
+    submitted_from: date | None = None
+    submitted_to: date | None = None
+    q: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class CaseRow:
+    """A report in a back-office list, with its working days left (None: no deadline)
+    and, on the bounced queue, who bounced it and why."""
+
+    report: Report
+    days_left: int | None
+    bounced_by: str = ""
+    bounce_reason: str = ""
+
+    @property
+    def days_late(self) -> int:
+        return -self.days_left if self.days_left is not None and self.days_left < 0 else 0
+
+
+@dataclass(frozen=True, slots=True)
+class CasePage:
+    page: Page[Report]
+    rows: list[CaseRow]
+
+
+def _reports(actor: Actor) -> QuerySet[Report]:
+    """Every report the actor works on, as the policy says, in the query itself."""
+    return Report.objects.filter(visible_q(actor), scope_q(actor)).select_related(
+        "agency__region", "unit", "category", "region"
+    )
+
+
+def _search(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
+    """A tracking number finds its report; anything else is a full-text search, the
+    public feed's, on both databases."""
+    try:
+        number = tracking_number_parse(text)
+    except InvalidInput:
+        return reports_matching(reports, text)
+    return reports.filter(tracking_number=number)
+
+
+def _filtered(reports: QuerySet[Report], filters: CaseFilters, now: datetime) -> QuerySet[Report]:
+    if filters.type:
+        reports = reports.filter(type=filters.type)
+    if filters.category:
+        reports = reports.filter(
+            Q(category__code=filters.category) | Q(category__parent__code=filters.category)
+        )
+    if filters.region:
+        code = filters.region
+        reports = reports.filter(Q(region_id=code) | Q(region__code__startswith=f"{code}."))
+    if filters.channel:
+        reports = reports.filter(channel=filters.channel)
+    if filters.overdue:
+        reports = reports.filter(deadline_at__lt=now)
+    if filters.submitted_from:
+        reports = reports.filter(submitted_at__date__gte=filters.submitted_from)
+    if filters.submitted_to:
+        reports = reports.filter(submitted_at__date__lte=filters.submitted_to)
+    if filters.q.strip():
+        reports = _search(reports, filters.q)
+    return reports
+
+
+def _national_only(actor: Actor, reports: QuerySet[Report]) -> QuerySet[Report]:
+    return reports if actor.role == "national_admin" else reports.none()
+
+
+def report_list_verification(
+    *, actor: Actor, filters: CaseFilters, now: datetime | None = None
+) -> QuerySet[Report]:
+    """The national admin's verification queue: reports waiting to be verified (new,
+    re-submitted with the information asked for, or bounced), by deadline — the
+    overdue ones, whose deadlines passed first, on top."""
+    now = now or timezone.now()
+    reports = _filtered(_reports(actor).filter(state=State.SUBMITTED), filters, now)
+    return _national_only(actor, reports).order_by("deadline_at", "id")
+
+
+def _last_move() -> QuerySet[ReportEvent]:
+    """A report's latest event that moved it into or out of verification."""
+    moves = (Action.SUBMIT, Action.SUPPLY_INFO, Action.BOUNCE, Action.DISPOSE)
+    return ReportEvent.objects.filter(report=OuterRef("pk"), action__in=moves).order_by(
+        "-created_at", "-id"
+    )
+
+
+def report_list_bounced(
+    *, actor: Actor, filters: CaseFilters, now: datetime | None = None
+) -> QuerySet[Report]:
+    """Reports an agency bounced (bukan wewenang) back to the national admin and that
+    wait to be disposed again, with the bouncing agency's name and reason."""
+    now = now or timezone.now()
+    last = _last_move()
+    reports = (
+        _reports(actor)
+        .filter(state=State.SUBMITTED)
+        .annotate(
+            last_move=Subquery(last.values("action")[:1], output_field=CharField()),
+            bounced_by=Subquery(last.values("actor_agency__name")[:1], output_field=CharField()),
+            bounce_reason=Subquery(last.values("reason")[:1], output_field=CharField()),
+        )
+        .filter(last_move=Action.BOUNCE)
+    )
+    return _national_only(actor, _filtered(reports, filters, now)).order_by("deadline_at", "id")
+
+
+def case_page(
+    reports: QuerySet[Report],
+    *,
+    page: int | str | None,
+    per_page: int = PAGE_SIZE,
+    now: datetime | None = None,
+) -> CasePage:
+    """One page of a list with each report's working days left, in a fixed number of
+    queries (the count, the rows, and the regional holidays of the agencies on it).
+    A page number out of range gives the nearest page."""
+    current = Paginator(reports, per_page).get_page(page)
+    on_page = list(current.object_list)
+    days = report_days_left_many(reports=on_page, now=now)
+    rows = [
+        CaseRow(
+            report,
+            days_left,
+            bounced_by=getattr(report, "bounced_by", "") or "",
+            bounce_reason=getattr(report, "bounce_reason", "") or "",
+        )
+        for report, days_left in zip(on_page, days, strict=True)
+    ]
+    return CasePage(page=current, rows=rows)
+
+
+# -- reference lists for the action forms --------------------------------------------
+
+
+def agency_options() -> list[tuple[int, str]]:
+    """Every active agency a report may be disposed to, by name."""
+    return list(Agency.objects.filter(is_active=True).order_by("name").values_list("pk", "name"))
+
+
+def unit_options(*, agency_id: int | None) -> list[tuple[int, str]]:
+    """The active units of one agency (none without an agency)."""
+    if agency_id is None:
+        return []
+    units = Unit.objects.filter(agency_id=agency_id, is_active=True).order_by("name")
+    return list(units.values_list("pk", "name"))
+
+
+# -- the reporter --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class ReporterCard:
+    """What of the reporter a staff member is shown, as the policy allows: the name
+    only, or the name with NIK and channel contacts."""
+
+    name: str
+    nik: str = ""
+    contacts: tuple[tuple[str, str], ...] = ()
+
+
+def reporter_card(*, reporter: Reporter, access: IdentityAccess) -> ReporterCard | None:
+    """The reporter as ``access`` (policy.identity_access, or "contacts" right after
+    a national admin opened an anonymous identity) lets them be shown."""
+    if access not in ("name", "contacts"):
+        return None
+    user = reporter.user
+    name = reporter.name or (user.get_full_name() if user is not None else "")
+    if access == "name":
+        return ReporterCard(name=name)
+    contacts: list[tuple[str, str]] = [
+        (identity.get_kind_display(), identity.value)
+        for identity in ChannelIdentity.objects.filter(reporter=reporter).order_by("kind", "id")
+    ]
+    email = (str(ChannelIdentity.Kind.EMAIL.label), user.email if user is not None else "")
+    if email[1] and email not in contacts:
+        contacts.append(email)
+    return ReporterCard(name=name, nik=reporter.nik, contacts=tuple(contacts))
+
+
+# -- what a staff member may do ------------------------------------------------------
+
+_STAFF_ACTIONS = (
+    Action.DISPOSE,
+    Action.REQUEST_INFO,
+    Action.ARCHIVE,
+    Action.INTERVENE,
+    Action.NOTE,
+    Action.ASSIGN,
+    Action.REDISPOSE,
+    Action.BOUNCE,
+    Action.FOLLOW_UP,
+    Action.ANSWER,
+)
+
+
+def report_staff_actions(*, actor: Actor, report: Report) -> frozenset[str]:
+    """What the actor may do to the report now: the policy says who, the transition
+    table says when."""
+    return frozenset(
+        action
+        for action in _STAFF_ACTIONS
+        if can(actor, action, report) and workflow.next_state(action, report.state) is not None
+    )
