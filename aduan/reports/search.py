@@ -277,6 +277,8 @@ def fts5_query(text: str) -> str | None:
 
 
 def reports_matching(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
+    """``reports`` narrowed to those whose title or text match ``text`` (the feed's
+    and the back office's search, on either database)."""
     text = text.strip()[:SEARCH_MAX_LENGTH]
     if connection.vendor == "postgresql":
         query = SearchQuery(text, config="indonesian", search_type="websearch")
