@@ -2,10 +2,14 @@ from django.contrib import admin
 from django.urls import include, path
 
 from aduan.api import api, not_found
+from aduan.backoffice.admin import AduanAdminSite
 from aduan.web import views as web_views
 
 # URLs are the same in both languages: the language comes from the visitor's choice
 # (the set_language cookie) or the browser, Indonesian by default.
+# The admin asks for the second factor and admits national admins only.
+admin.site.__class__ = AduanAdminSite
+
 urlpatterns = [
     path("healthz", web_views.healthz, name="healthz"),
     path("readyz", web_views.readyz, name="readyz"),

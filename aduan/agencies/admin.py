@@ -15,6 +15,7 @@ class AgencyAdmin(admin.ModelAdmin[Agency]):
     list_filter = ("kind", "is_active")
     search_fields = ("name", "short_name", "code")
     raw_id_fields = ("region", "parent", "supervisor")
+    list_select_related = ("region", "supervisor")
     inlines = [UnitInline]
 
 
@@ -24,8 +25,10 @@ class UnitAdmin(admin.ModelAdmin[Unit]):
     list_filter = ("unit_type", "is_active")
     search_fields = ("name", "short_name", "agency__name")
     raw_id_fields = ("agency",)
+    list_select_related = ("agency", "unit_type")
 
 
 @admin.register(UnitType)
 class UnitTypeAdmin(admin.ModelAdmin[UnitType]):
     list_display = ("code", "short_name", "name", "levels")
+    search_fields = ("code", "name", "short_name")

@@ -1,11 +1,13 @@
 """The demo data set: the accounts `make run` prints (and, with the report
 lifecycle, demo reports). Only demo mode creates them: their password is public."""
 
+from base64 import b32encode
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aduan.accounts.models import User
 from aduan.agencies.models import Agency, Unit
@@ -13,6 +15,10 @@ from aduan.lib.errors import InvalidInput, NotPermitted
 from aduan.reference.services import NATIONAL_ADMIN_CODE, local_government_code
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - public by design, demo mode only
+# The demo staff accounts' authenticator secret (base32, for an authenticator app),
+# public like the password: staff sign in with a second factor, demo mode included.
+DEMO_TOTP_KEY = b"aduan-demo-2fa-key!!"
+DEMO_TOTP_SECRET = b32encode(DEMO_TOTP_KEY).decode()
 
 
 @dataclass(frozen=True)
@@ -79,5 +85,17 @@ def demo_accounts_create() -> list[tuple[DemoAccount, User]]:
         )
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+        if user.is_staff_member:
+            _demo_authenticator(user)
         created.append((account, user))
     return created
+
+
+def _demo_authenticator(user: User) -> None:
+    """A confirmed authenticator with the published demo secret, so the demo staff
+    accounts sign in at once (any TOTP app, or `oathtool --totp -b SECRET`)."""
+    TOTPDevice.objects.update_or_create(
+        user=user,
+        name="demo",
+        defaults={"key": DEMO_TOTP_KEY.hex(), "confirmed": True, "last_t": -1},
+    )

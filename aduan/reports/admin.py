@@ -19,3 +19,6 @@ class DeadlinePolicyAdmin(admin.ModelAdmin[DeadlinePolicy]):
     )
     list_filter = ("report_type",)
     raw_id_fields = ("category",)
+    list_select_related = ("category",)
+    search_fields = ("category__code", "category__name", "source")
+    date_hierarchy = "effective_from"

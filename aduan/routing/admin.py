@@ -9,3 +9,4 @@ class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
     list_filter = ("source", "level", "report_type")
     raw_id_fields = ("region", "agency")
     search_fields = ("category__code", "agency__name")
+    list_select_related = ("category", "region", "agency", "unit_type")
