@@ -209,6 +209,9 @@ AUTHENTICATION_BACKENDS = [
     # ... staff with their username.
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Authenticator apps list the staff account under this name.
+OTP_TOTP_ISSUER = "aduan"
+
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 

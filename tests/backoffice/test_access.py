@@ -24,3 +24,13 @@ def test_only_verified_staff_enter(cast: Cast, staff_client: Callable[[User], Cl
     assert citizen.get("/kantor/").status_code == 302
 
     assert staff_client(national).get("/kantor/").status_code == 200
+
+
+def test_the_start_page_offers_what_the_role_does(
+    cast: Cast, staff_client: Callable[[User], Client]
+) -> None:
+    assert cast.national.user is not None and cast.liaison.user is not None
+    national = staff_client(cast.national.user).get("/kantor/").content.decode()
+    liaison = staff_client(cast.liaison.user).get("/kantor/").content.decode()
+    assert "/kantor/verifikasi" in national and "/kantor/verifikasi" not in liaison
+    assert "/kantor/keluar" in liaison and "/laporan-saya" not in liaison

@@ -38,7 +38,7 @@ class RecoveryCodeForm(ServiceForm):
     """A recovery code has letters: a plain text field."""
 
     code = forms.CharField(
-        label=_("Kode pemulihan"),
+        label=_("Satu kode pemulihan"),
         max_length=32,
         help_text=_("Setiap kode pemulihan hanya bisa dipakai sekali."),
         widget=forms.TextInput(

@@ -3,7 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aduan.demo.reports import SEED, demo_reports_create
-from aduan.demo.services import DEMO_PASSWORD, demo_accounts_create
+from aduan.demo.services import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts_create
 from aduan.lib.errors import AduanError
 
 # Accounts only unless asked: `make run` asks for a few thousand reports (`--reports`).
@@ -34,6 +34,10 @@ class Command(BaseCommand):
         for account, user in accounts:
             where = f" — {user.unit or user.agency}" if user.agency else ""
             self.stdout.write(f"  {account.username:<20} {user.get_role_display()}{where}")
+        self.stdout.write(
+            "Staff sign in at /kantor/masuk with a second factor: add the key "
+            f"{DEMO_TOTP_SECRET} to an authenticator app (demo only; the key is public)."
+        )
         self._reports(options["reports"], options["seed"], progress=not options["no_progress"])
 
     def _reports(self, count: int, seed: int, *, progress: bool) -> None:
