@@ -38,6 +38,29 @@ def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+def verified_client(user: Any) -> Client:
+    """A client for ``user`` that passed the second factor (a confirmed
+    authenticator app), as the staff sign-in leaves it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="test", defaults={"confirmed": True}
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def admin_client(db: None, admin_user: Any) -> Client:
+    """pytest-django's superuser client, past the second factor the admin asks for."""
+    return verified_client(admin_user)
+
+
 @pytest.fixture
 def api(db: None) -> Client:
     return Client(headers={"accept": "application/json"})

@@ -7,7 +7,8 @@ from functools import wraps
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseRedirect
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 
 from aduan.accounts.models import User
@@ -24,12 +25,12 @@ def is_staff_verified(user: Any) -> bool:
     )
 
 
-def staff_required[View: Callable[..., HttpResponse]](view: View) -> View:
+def staff_required[View: Callable[..., HttpResponseBase]](view: View) -> View:
     """The view runs for a verified staff member; anyone else is sent to the staff
     sign-in, which leads back here."""
 
     @wraps(view)
-    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         if is_staff_verified(request.user):
             return view(request, *args, **kwargs)
         query = urlencode({"next": request.get_full_path()})

@@ -140,7 +140,7 @@ def report_working_days_left(
 # -- the citizen portal ---------------------------------------------------------------
 
 
-def _clocks_for(reports: list[Report]) -> dict[str | None, Clock]:
+def report_clocks(reports: list[Report]) -> dict[str | None, Clock]:
     """The clock of each responsible agency's region among ``reports``, with their
     regional holidays read in one query however many regions there are (a list
     page then costs the same number of queries for any mix of agencies)."""
@@ -182,7 +182,7 @@ def report_page_for_reporter(
     paginator = Paginator(report_list_for_reporter(actor=actor), per_page)
     current = paginator.get_page(page)
     reports = list(current.object_list)
-    clocks = _clocks_for(reports)
+    clocks = report_clocks(reports)
     now = now or timezone.now()
     rows = []
     for report in reports:
@@ -289,7 +289,7 @@ def report_days_left_many(
     """``report_working_days_left`` for each of ``reports``, with the regional
     holidays of all their agencies read in one query: a list page's badges cost
     the same whatever the page size."""
-    clocks = _clocks_for(reports)
+    clocks = report_clocks(reports)
     now = now or timezone.now()
     days = []
     for report in reports:

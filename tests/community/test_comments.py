@@ -15,6 +15,7 @@ from aduan.community.models import Comment, CommentAbuseReport
 from aduan.reports.models import Report
 from aduan.reports.policy import Actor
 from aduan.web.feed.context import community_context
+from tests.conftest import verified_client
 from tests.reports.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -182,16 +183,14 @@ def test_a_national_admin_hides_a_comment_from_the_page(
     assert "Kata kasar" in _panel(report)
 
 
-def test_national_admins_hide_comments_in_the_django_admin(
-    client: Client, cast: Cast, dispositioned: Make
-) -> None:
+def test_national_admins_hide_comments_in_the_django_admin(cast: Cast, dispositioned: Make) -> None:
     report = dispositioned()
     first = services.comment_add(actor=cast.owner, report=report, body="Satu")
     second = services.comment_add(actor=cast.other_citizen, report=report, body="Dua")
     admin = User.objects.get(username="nasional")
     admin.is_staff = admin.is_superuser = True
     admin.save()
-    client.force_login(admin)
+    client = verified_client(admin)
     assert client.get("/admin/community/comment/").status_code == 200
     response = client.post(
         "/admin/community/comment/",
@@ -205,8 +204,8 @@ def test_national_admins_hide_comments_in_the_django_admin(
     agency_admin = User.objects.get(username="admin.kota")
     agency_admin.is_staff = True
     agency_admin.save()
-    client.force_login(agency_admin)
-    assert client.get("/admin/community/comment/").status_code == 403
+    refused = verified_client(agency_admin).get("/admin/community/comment/", follow=True)
+    assert refused.status_code == 403
 
 
 def test_the_panel_is_two_queries(

@@ -7,7 +7,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aduan.backoffice.selectors import CaseFilters
+from aduan.backoffice.selectors import CaseFilters, CaseOrder
 from aduan.categories.selectors import category_tree
 from aduan.reports.models import ArchiveReason, Channel, ReportType
 from aduan.reports.search import provinces, regencies
@@ -58,6 +58,7 @@ class CaseFilterForm(Form):
     sampai = forms.DateField(
         label=_("Masuk sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+    urut = forms.ChoiceField(label=_("Urutkan"), required=False, choices=CaseOrder.choices)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -88,6 +89,7 @@ class CaseFilterForm(Form):
             submitted_from=data.get("dari"),
             submitted_to=data.get("sampai"),
             q=data.get("q") or "",
+            order=data.get("urut") or CaseOrder.DEADLINE,
         )
 
 

@@ -6,5 +6,7 @@ from aduan.backoffice.cases import views
 urlpatterns = [
     path("verifikasi", views.queue, name="queue"),
     path("dikembalikan", views.bounced, name="bounced"),
+    path("verifikasi/unduh", views.queue_csv, name="queue_csv"),
+    path("dikembalikan/unduh", views.bounced_csv, name="bounced_csv"),
     path("laporan/<str:number>", views.case, name="case"),
 ]

@@ -4,15 +4,18 @@ the reports services and selectors, and renders; the rules live in those package
 A page a staff member may not use answers 404, never 403: it does not exist for
 them."""
 
-from collections.abc import Callable
+import csv
+from collections.abc import Callable, Iterator
 from typing import Any
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import QuerySet
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -54,12 +57,10 @@ def _national_admin(request: HttpRequest) -> Actor:
 # -- the queues ----------------------------------------------------------------------
 
 
-def _list_page(
-    request: HttpRequest,
-    *,
-    template: str,
-    listing: Callable[..., QuerySet[Report]],
-) -> HttpResponse:
+Listing = Callable[..., QuerySet[Report]]
+
+
+def _list_page(request: HttpRequest, *, template: str, listing: Listing) -> HttpResponse:
     actor = _national_admin(request)
     form = CaseFilterForm(request.GET or None)
     filters = form.filters() if form.is_valid() else backoffice.CaseFilters()
@@ -92,6 +93,126 @@ def bounced(request: HttpRequest) -> HttpResponse:
         request,
         template="backoffice/cases/bounced.html",
         listing=backoffice.report_list_bounced,
+    )
+
+
+# -- the queues as CSV -----------------------------------------------------------------
+
+
+class _Line:
+    """What csv.writer writes to: it hands each written line back instead of
+    keeping it, so the rows stream out one by one."""
+
+    def write(self, line: str) -> str:
+        return line
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> str:
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(_FORMULA_START) else text
+
+
+def _when(moment: Any) -> str:
+    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def _csv_header(*, bounced: bool) -> list[str]:
+    header = [
+        gettext("Nomor"),
+        gettext("Jenis"),
+        gettext("Kategori"),
+        gettext("Wilayah"),
+        gettext("Kanal"),
+        gettext("Status"),
+        gettext("Diterima"),
+        gettext("Batas waktu"),
+        gettext("Sisa hari kerja"),
+        gettext("Hari kerja terlambat"),
+        gettext("Anonim"),
+    ]
+    if bounced:
+        return [*header, gettext("Dikembalikan oleh"), gettext("Alasan pengembalian")]
+    return [*header, gettext("Instansi")]
+
+
+def _csv_row(row: backoffice.CaseRow, *, bounced: bool, yes: str, no: str) -> list[str]:
+    """A report's line: what the list shows, and nothing of the reporter."""
+    report = row.report
+    days_left = row.days_left
+    line = [
+        tracking_number_display(report.tracking_number),
+        report.get_type_display(),
+        report.category.label if report.category else "",
+        report.region.name if report.region else "",
+        report.get_channel_display(),
+        report.get_state_display(),
+        _when(report.submitted_at),
+        _when(report.deadline_at),
+        "" if days_left is None or days_left < 0 else str(days_left),
+        str(row.days_late) if row.days_late else "",
+        yes if report.is_anonymous else no,
+    ]
+    if bounced:
+        line += [row.bounced_by, row.bounce_reason]
+    else:
+        line.append(report.agency.name if report.agency else "")
+    return [_cell(value) for value in line]
+
+
+def _csv_lines(rows: Iterator[backoffice.CaseRow], *, bounced: bool) -> Iterator[str]:
+    writer = csv.writer(_Line())
+    # The byte-order mark tells spreadsheet programs the file is UTF-8.
+    yield "\ufeff" + writer.writerow(_csv_header(bounced=bounced))
+    yes, no = gettext("Ya"), gettext("Tidak")
+    for row in rows:
+        yield writer.writerow(_csv_row(row, bounced=bounced, yes=yes, no=no))
+
+
+def _list_csv(
+    request: HttpRequest, *, template: str, listing: Listing, name: str
+) -> HttpResponse | StreamingHttpResponse:
+    """Every report of the list as it is filtered and sorted, streamed as CSV. Filters
+    that are not valid get the list page and its explanation instead."""
+    actor = _national_admin(request)
+    form = CaseFilterForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return _list_page(request, template=template, listing=listing)
+    reports = listing(actor=actor, filters=form.filters())
+    bounced = listing is backoffice.report_list_bounced
+    lines = _csv_lines(backoffice.case_rows_all(reports), bounced=bounced)
+    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
+    return response
+
+
+# staff_required's bound leaves out streamed responses, though it passes them on.
+@require_safe
+@staff_required
+def queue_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The verification queue, filtered and sorted as on the page, as CSV."""
+    return _list_csv(
+        request,
+        template="backoffice/cases/queue.html",
+        listing=backoffice.report_list_verification,
+        name="antrean-verifikasi",
+    )
+
+
+# staff_required's bound leaves out streamed responses, though it passes them on.
+@require_safe
+@staff_required
+def bounced_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    """The bounced queue, filtered and sorted as on the page, as CSV."""
+    return _list_csv(
+        request,
+        template="backoffice/cases/bounced.html",
+        listing=backoffice.report_list_bounced,
+        name="laporan-dikembalikan",
     )
 
 
