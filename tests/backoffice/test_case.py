@@ -7,15 +7,13 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from aduan.accounts.models import User
 from aduan.reports import services
 from aduan.reports.models import Action, Report, ReportEvent, State
 from aduan.routing.selectors import routing_suggest
+from tests.backoffice.conftest import StaffClient
 from tests.reports.conftest import Cast, MakeReport
 
 pytestmark = pytest.mark.django_db
-
-StaffClient = Callable[[User], Client]
 
 
 @pytest.fixture

@@ -17,23 +17,10 @@ from aduan.reporters.models import ChannelIdentity
 from aduan.reports import services
 from aduan.reports.models import Channel, Report
 from aduan.reports.tracking import tracking_number_display
+from tests.backoffice.conftest import StaffClient, national_client, numbers_in_order
 from tests.reports.conftest import Cast, MakeReport
 
 pytestmark = pytest.mark.django_db
-
-StaffClient = Callable[[User], Client]
-
-
-def _national(cast: Cast, staff_client: StaffClient) -> Client:
-    assert cast.national.user is not None
-    return staff_client(cast.national.user)
-
-
-def _numbers(html: str, reports: list[Report]) -> list[str]:
-    found = [
-        (html.find(f"/kantor/laporan/{r.tracking_number}"), r.tracking_number) for r in reports
-    ]
-    return [number for position, number in sorted(found) if position >= 0]
 
 
 def _csv(client: Client, path: str) -> list[list[str]]:
@@ -61,14 +48,16 @@ def three(make_report: MakeReport) -> list[Report]:
 def test_it_sorts_the_list(
     cast: Cast, staff_client: StaffClient, three: list[Report], urut: str, order: list[int]
 ) -> None:
-    html = _national(cast, staff_client).get(f"/kantor/verifikasi?urut={urut}").content.decode()
-    assert _numbers(html, three) == [three[i].tracking_number for i in order]
+    html = (
+        national_client(cast, staff_client).get(f"/kantor/verifikasi?urut={urut}").content.decode()
+    )
+    assert numbers_in_order(html, three) == [three[i].tracking_number for i in order]
 
 
 def test_a_bad_sort_is_explained_not_a_500(
     cast: Cast, staff_client: StaffClient, three: list[Report]
 ) -> None:
-    client = _national(cast, staff_client)
+    client = national_client(cast, staff_client)
     for path in ("/kantor/verifikasi", "/kantor/dikembalikan", "/kantor/verifikasi/unduh"):
         response = client.get(f"{path}?urut=acak")
         assert response.status_code == 400
@@ -80,7 +69,7 @@ def test_pages_keep_the_sort_and_filters(
 ) -> None:
     for _ in range(31):
         make_report()
-    html = _national(cast, staff_client).get("/kantor/verifikasi?kanal=web&urut=terbaru")
+    html = national_client(cast, staff_client).get("/kantor/verifikasi?kanal=web&urut=terbaru")
     assert "kanal=web&amp;urut=terbaru&amp;halaman=2" in html.content.decode()
     assert 'href="/kantor/verifikasi/unduh?kanal=web&amp;urut=terbaru"' in html.content.decode()
 
@@ -91,7 +80,7 @@ def test_it_exports_every_matching_report_in_the_lists_order(
     sms = make_report(channel=Channel.SMS)
     for _ in range(31):
         make_report()
-    client = _national(cast, staff_client)
+    client = national_client(cast, staff_client)
     assert "Unduh CSV" in client.get("/kantor/verifikasi").content.decode()
     rows = _csv(client, "/kantor/verifikasi/unduh?urut=terlama")
     assert rows[0][:2] == ["Nomor", "Jenis"] and rows[0][-1] == "Instansi"
@@ -123,7 +112,8 @@ def test_the_export_holds_nothing_of_the_reporter(
     make_report(title="Judul laporan rahasia")
     make_report(anonymous=True)
     text = "\n".join(
-        ",".join(row) for row in _csv(_national(cast, staff_client), "/kantor/verifikasi/unduh")
+        ",".join(row)
+        for row in _csv(national_client(cast, staff_client), "/kantor/verifikasi/unduh")
     )
     for personal in ("Ani", "3274011234567890", "81234567890", "ani@", "ani_cirebon", "ani"):
         assert personal not in text
@@ -140,7 +130,7 @@ def test_the_bounced_export_names_the_agency_and_neutralises_formulas(
     services.report_bounce(
         actor=cast.agency_admin, report=report, reason='=HYPERLINK("http://x","klik")'
     )
-    rows = _csv(_national(cast, staff_client), "/kantor/dikembalikan/unduh")
+    rows = _csv(national_client(cast, staff_client), "/kantor/dikembalikan/unduh")
     assert rows[0][-2:] == ["Dikembalikan oleh", "Alasan pengembalian"]
     assert len(rows) == 2
     assert rows[1][-2] == cast.kota.name
@@ -159,7 +149,7 @@ def test_only_national_admins_download(
     assert cast.owner.user is not None
     assert staff_client(cast.owner.user).get(path).status_code == 302
     assert Client().get(path).status_code == 302
-    assert _national(cast, staff_client).post(path).status_code == 405
+    assert national_client(cast, staff_client).post(path).status_code == 405
 
 
 @pytest.mark.parametrize("rows", [1, 50])
@@ -174,7 +164,7 @@ def test_the_export_costs_a_fixed_number_of_queries(
     for _ in range(rows):
         report = dispositioned()
         services.report_bounce(actor=cast.agency_admin, report=report, reason="Bukan kami")
-    client = _national(cast, staff_client)
+    client = national_client(cast, staff_client)
     client.get("/kantor/verifikasi")  # reference data memoised, as in a running server
     for path in ("/kantor/verifikasi/unduh", "/kantor/dikembalikan/unduh"):
         with django_assert_max_num_queries(9):

@@ -9,27 +9,12 @@ from django.test import Client
 from django.utils import timezone
 from pytest_django import DjangoAssertNumQueries
 
-from aduan.accounts.models import User
 from aduan.reports import services
 from aduan.reports.models import Channel, Report
+from tests.backoffice.conftest import StaffClient, national_client, numbers_in_order
 from tests.reports.conftest import Cast, MakeReport
 
 pytestmark = pytest.mark.django_db
-
-StaffClient = Callable[[User], Client]
-
-
-def _national(cast: Cast, staff_client: StaffClient) -> Client:
-    assert cast.national.user is not None
-    return staff_client(cast.national.user)
-
-
-def _numbers(html: str, reports: list[Report]) -> list[str]:
-    """The reports' numbers in the order the page shows them."""
-    found = [
-        (html.find(f"/kantor/laporan/{r.tracking_number}"), r.tracking_number) for r in reports
-    ]
-    return [number for position, number in sorted(found) if position >= 0]
 
 
 def test_it_lists_waiting_reports_most_urgent_first(
@@ -41,10 +26,13 @@ def test_it_lists_waiting_reports_most_urgent_first(
     late = make_report(title="Laporan lama", now=timezone.now() - timedelta(days=20))
     fresh = make_report(title="Laporan baru")
     done = dispositioned(title="Sudah didisposisikan")
-    response = _national(cast, staff_client).get("/kantor/verifikasi")
+    response = national_client(cast, staff_client).get("/kantor/verifikasi")
     assert response.status_code == 200
     html = response.content.decode()
-    assert _numbers(html, [fresh, late, done]) == [late.tracking_number, fresh.tracking_number]
+    assert numbers_in_order(html, [fresh, late, done]) == [
+        late.tracking_number,
+        fresh.tracking_number,
+    ]
     assert 'class="due overdue"' in html
     assert "hari kerja lagi" in html
     assert html.count("<h1") == 1
@@ -55,7 +43,7 @@ def test_a_resubmitted_report_is_back_in_the_queue(
 ) -> None:
     report = make_report()
     services.report_request_info(actor=cast.national, report=report, reason="Foto?")
-    client = _national(cast, staff_client)
+    client = national_client(cast, staff_client)
     assert report.tracking_number not in client.get("/kantor/verifikasi").content.decode()
     services.report_supply_info(actor=cast.owner, report=report, text="Ini fotonya")
     assert report.tracking_number in client.get("/kantor/verifikasi").content.decode()
@@ -87,7 +75,7 @@ def test_it_filters(
         "sms": make_report(channel=Channel.SMS, title="Lewat SMS"),
         "lama": make_report(title="Lama", now=timezone.now() - timedelta(days=20)),
     }
-    html = _national(cast, staff_client).get(f"/kantor/verifikasi?{query}").content.decode()
+    html = national_client(cast, staff_client).get(f"/kantor/verifikasi?{query}").content.decode()
     shown = {name for name, report in reports.items() if report.tracking_number in html}
     assert shown == {expected}
 
@@ -97,7 +85,7 @@ def test_it_filters_by_date_and_finds_a_tracking_number(
 ) -> None:
     old = make_report(now=timezone.now() - timedelta(days=40))
     new = make_report()
-    client = _national(cast, staff_client)
+    client = national_client(cast, staff_client)
     since = (timezone.localdate() - timedelta(days=2)).isoformat()
     html = client.get(f"/kantor/verifikasi?dari={since}").content.decode()
     assert new.tracking_number in html and old.tracking_number not in html
@@ -110,7 +98,7 @@ def test_bad_filters_are_explained_not_a_500(
     cast: Cast, staff_client: StaffClient, make_report: MakeReport
 ) -> None:
     make_report()
-    client = _national(cast, staff_client)
+    client = national_client(cast, staff_client)
     response = client.get("/kantor/verifikasi?dari=kemarin&wilayah=99&halaman=zz")
     assert response.status_code == 400
     assert "tidak valid" in response.content.decode()
@@ -120,7 +108,7 @@ def test_bad_filters_are_explained_not_a_500(
 
 def test_it_paginates(cast: Cast, staff_client: StaffClient, make_report: MakeReport) -> None:
     reports = [make_report() for _ in range(31)]
-    client = _national(cast, staff_client)
+    client = national_client(cast, staff_client)
     first = client.get("/kantor/verifikasi?kanal=web").content.decode()
     assert "Halaman 1 dari 2" in first and "kanal=web&amp;halaman=2" in first
     second = client.get("/kantor/verifikasi?kanal=web&halaman=2").content.decode()
@@ -139,7 +127,7 @@ def test_a_fixed_number_of_queries(
     for _ in range(rows):
         report = dispositioned()
         services.report_bounce(actor=cast.agency_admin, report=report, reason="Bukan kami")
-    client = _national(cast, staff_client)
+    client = national_client(cast, staff_client)
     client.get("/kantor/verifikasi")  # reference data memoised, as in a running server
     with django_assert_max_num_queries(8):
         html = client.get("/kantor/verifikasi").content.decode()
@@ -176,7 +164,7 @@ def test_the_bounced_queue_shows_who_bounced_and_why(
     again = dispositioned(title="Dikembalikan lalu didisposisikan lagi")
     services.report_bounce(actor=cast.agency_admin, report=again, reason="Bukan kami")
     services.report_dispose(actor=cast.national, report=again, agency_id=cast.kabupaten.pk)
-    html = _national(cast, staff_client).get("/kantor/dikembalikan").content.decode()
+    html = national_client(cast, staff_client).get("/kantor/dikembalikan").content.decode()
     assert bounced.tracking_number in html
     assert waiting.tracking_number not in html and again.tracking_number not in html
     assert cast.kota.name in html

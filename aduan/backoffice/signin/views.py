@@ -16,7 +16,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -31,22 +30,13 @@ from aduan.backoffice import services
 from aduan.backoffice.auth import is_staff_verified, staff_required
 from aduan.backoffice.signin.forms import RecoveryCodeForm, SecondFactorForm, StaffLoginForm
 from aduan.lib.errors import AduanError
+from aduan.lib.http import safe_next_url
 from aduan.lib.ratelimit import limited
 
 # Who passed the password, when, and where to go afterwards.
 PENDING_KEY = "aduan.staff_signin"
 PENDING_FOR = timedelta(minutes=10)
 _GET_POST = require_http_methods(["GET", "HEAD", "POST"])
-
-
-def _next_url(request: HttpRequest) -> str:
-    """The page asked for, if it is on this site; anything else is dropped."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
 
 
 def _landing(user: User, next_url: str) -> str:
@@ -97,7 +87,7 @@ def _restart(request: HttpRequest) -> HttpResponse:
 @_GET_POST
 @limited("login")
 def login(request: HttpRequest) -> HttpResponse:
-    next_url = _next_url(request)
+    next_url = safe_next_url(request)
     if is_staff_verified(request.user):
         return redirect(_landing(request.user, next_url))  # type: ignore[arg-type]
     form = StaffLoginForm(request.POST or None)

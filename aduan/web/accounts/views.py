@@ -10,7 +10,6 @@ from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from aduan.accounts import selectors, services
 from aduan.accounts.models import OneTimeCode, User
 from aduan.lib.errors import AduanError, InvalidInput
+from aduan.lib.http import safe_next_url
 from aduan.lib.ratelimit import limited
 from aduan.reporters.models import Reporter
 from aduan.reporters.services import identity_parse
@@ -42,16 +42,6 @@ _GET_POST = require_http_methods(["GET", "HEAD", "POST"])
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _next_url(request: HttpRequest) -> str:
-    """Where to go after signing in: the page asked for, if it is on this site."""
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return ""
 
 
 def _with_language(response: HttpResponse, user: User) -> HttpResponse:
@@ -156,7 +146,7 @@ def signup_resend(request: HttpRequest) -> HttpResponse:
 @_GET_POST
 @limited("login")
 def login(request: HttpRequest) -> HttpResponse:
-    next_url = _next_url(request)
+    next_url = safe_next_url(request)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         identity, password = form.cleaned_data["identity"], form.cleaned_data["password"]
