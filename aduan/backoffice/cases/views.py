@@ -190,7 +190,6 @@ def _list_csv(
     return response
 
 
-# staff_required's bound leaves out streamed responses, though it passes them on.
 @require_safe
 @staff_required
 def queue_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
@@ -203,7 +202,6 @@ def queue_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     )
 
 
-# staff_required's bound leaves out streamed responses, though it passes them on.
 @require_safe
 @staff_required
 def bounced_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
