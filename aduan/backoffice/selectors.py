@@ -18,8 +18,24 @@ from aduan.agencies.models import Agency, Unit
 from aduan.lib.errors import InvalidInput
 from aduan.reporters.models import ChannelIdentity, Reporter
 from aduan.reports import workflow
-from aduan.reports.models import Action, Report, ReportEvent, State
-from aduan.reports.policy import Actor, IdentityAccess, can, scope_q, visible_q
+from aduan.reports.models import (
+    OPEN_STATES,
+    REMINDABLE_STATES,
+    Action,
+    DeadlineKind,
+    Report,
+    ReportEvent,
+    State,
+)
+from aduan.reports.policy import (
+    Actor,
+    IdentityAccess,
+    View,
+    can,
+    report_view,
+    scope_q,
+    visible_q,
+)
 from aduan.reports.search import reports_matching
 from aduan.reports.selectors import (
     report_clocks,  # the clocks of every agency in an export, built once
@@ -29,6 +45,10 @@ from aduan.reports.selectors import (
 from aduan.reports.tracking import tracking_number_parse
 
 PAGE_SIZE = 30
+# Where an agency has the report: from disposition until it is closed.
+HANDLING_STATES = (State.DISPOSITIONED, State.IN_PROGRESS, State.ANSWERED)
+# Deadlines staff must meet (the reporter's are to send information and to reply).
+STAFF_DEADLINES = (DeadlineKind.VERIFY, DeadlineKind.FIRST_FOLLOW_UP, DeadlineKind.COMPLETION)
 # Rows an export reads from the database at a time.
 EXPORT_CHUNK = 500
 
@@ -53,6 +73,8 @@ _ORDERINGS: dict[str, tuple[OrderBy, ...]] = {
 class CaseFilters:
     """Already-valid filters and sort order (the filter form checks their shape)."""
 
+    state: str = ""
+    unit: int | None = None  # the unit a report is assigned to
     type: str = ""
     category: str = ""  # a category code: a parent stands for its children too
     region: str = ""  # a province or regency/city code: it and everything inside it
@@ -73,6 +95,11 @@ class CaseRow:
     days_left: int | None
     bounced_by: str = ""
     bounce_reason: str = ""
+    # Only its number, state and deadline may be shown (a supervisor's list
+    # showing a confidential report).
+    limited: bool = False
+    # The reader may remind the agency of it (it is late on the agency's side).
+    remindable: bool = False
 
     @property
     def days_late(self) -> int:
@@ -103,6 +130,10 @@ def _search(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
 
 
 def _filtered(reports: QuerySet[Report], filters: CaseFilters, now: datetime) -> QuerySet[Report]:
+    if filters.state:
+        reports = reports.filter(state=filters.state)
+    if filters.unit is not None:
+        reports = reports.filter(unit_id=filters.unit)
     if filters.type:
         reports = reports.filter(type=filters.type)
     if filters.category:
@@ -115,7 +146,7 @@ def _filtered(reports: QuerySet[Report], filters: CaseFilters, now: datetime) ->
     if filters.channel:
         reports = reports.filter(channel=filters.channel)
     if filters.overdue:
-        reports = reports.filter(deadline_at__lt=now)
+        reports = reports.filter(_overdue_q(now))
     if filters.submitted_from:
         reports = reports.filter(submitted_at__date__gte=filters.submitted_from)
     if filters.submitted_to:
@@ -123,6 +154,12 @@ def _filtered(reports: QuerySet[Report], filters: CaseFilters, now: datetime) ->
     if filters.q.strip():
         reports = _search(reports, filters.q)
     return reports
+
+
+def _overdue_q(now: datetime) -> Q:
+    """Late on staff's side: a deadline of verification or follow-up passed (the
+    reporter's own deadlines — to send information, to reply — are theirs)."""
+    return Q(deadline_at__lt=now, deadline_kind__in=STAFF_DEADLINES)
 
 
 def _national_only(actor: Actor, reports: QuerySet[Report]) -> QuerySet[Report]:
@@ -172,9 +209,51 @@ def report_list_bounced(
     return _sorted(_national_only(actor, _filtered(reports, filters, now)), filters)
 
 
+def report_list_inbox(
+    *, actor: Actor, filters: CaseFilters, now: datetime | None = None
+) -> QuerySet[Report]:
+    """What an agency admin's agency (and its sub-agencies) or a liaison's unit has
+    to handle: reports dispositioned to it and not closed yet, by default the most
+    urgent first."""
+    now = now or timezone.now()
+    if actor.role not in ("agency_admin", "liaison"):
+        return Report.objects.none()
+    reports = _reports(actor).filter(state__in=HANDLING_STATES)
+    return _sorted(_filtered(reports, filters, now), filters)
+
+
+def _watched(actor: Actor) -> QuerySet[Report]:
+    """Open reports in the actor's scope, confidential ones included for whoever sees
+    them only in part (a supervisor: by number, state and deadline)."""
+    return Report.objects.filter(
+        visible_q(actor, level=View.LIMITED), scope_q(actor), state__in=OPEN_STATES
+    ).select_related("agency__region", "unit", "category", "region")
+
+
+def report_list_overdue(
+    *, actor: Actor, filters: CaseFilters, now: datetime | None = None
+) -> QuerySet[Report]:
+    """Reports in the actor's scope whose staff deadline passed: the national
+    admin's everywhere, an agency's own, a unit's own, a supervisor's agencies'."""
+    now = now or timezone.now()
+    reports = _watched(actor).filter(_overdue_q(now))
+    return _sorted(_filtered(reports, filters, now), filters)
+
+
+def report_list_escalated(
+    *, actor: Actor, filters: CaseFilters, now: datetime | None = None
+) -> QuerySet[Report]:
+    """Reports at twice their allowed time, escalated to the supervising agency and
+    the national admin (DESIGN.md §4)."""
+    now = now or timezone.now()
+    reports = _watched(actor).filter(escalate_at__lt=now, deadline_kind__in=STAFF_DEADLINES)
+    return _sorted(_filtered(reports, filters, now), filters)
+
+
 def case_page(
     reports: QuerySet[Report],
     *,
+    actor: Actor,
     page: int | str | None,
     per_page: int = PAGE_SIZE,
     now: datetime | None = None,
@@ -182,23 +261,31 @@ def case_page(
     """One page of a list with each report's working days left, in a fixed number of
     queries (the count, the rows, and the regional holidays of the agencies on it).
     A page number out of range gives the nearest page."""
+    now = now or timezone.now()
     current = Paginator(reports, per_page).get_page(page)
     on_page = list(current.object_list)
     days = report_days_left_many(reports=on_page, now=now)
-    rows = [_row(report, days_left) for report, days_left in zip(on_page, days, strict=True)]
+    rows = [
+        _row(actor, report, days_left, now) for report, days_left in zip(on_page, days, strict=True)
+    ]
     return CasePage(page=current, rows=rows)
 
 
-def _row(report: Report, days_left: int | None) -> CaseRow:
+def _row(actor: Actor, report: Report, days_left: int | None, now: datetime) -> CaseRow:
+    late = report.deadline_at is not None and report.deadline_at < now
     return CaseRow(
         report,
         days_left,
         bounced_by=getattr(report, "bounced_by", "") or "",
         bounce_reason=getattr(report, "bounce_reason", "") or "",
+        limited=report_view(actor, report) != View.FULL,
+        remindable=late and report.state in REMINDABLE_STATES and can(actor, Action.REMIND, report),
     )
 
 
-def case_rows_all(reports: QuerySet[Report], *, now: datetime | None = None) -> Iterator[CaseRow]:
+def case_rows_all(
+    reports: QuerySet[Report], *, actor: Actor, now: datetime | None = None
+) -> Iterator[CaseRow]:
     """Every report of a list, not one page, for an export: read from the database
     in chunks as they are consumed, with the working-day clocks of all their
     agencies built first — three queries whatever the number of rows."""
@@ -209,7 +296,8 @@ def case_rows_all(reports: QuerySet[Report], *, now: datetime | None = None) -> 
     for report in reports.iterator(chunk_size=EXPORT_CHUNK):
         region = report.agency.region_id if report.agency is not None else None
         clock = clocks.get(region) or clocks[None]
-        yield _row(report, report_working_days_left(report=report, now=now, clock=clock))
+        days_left = report_working_days_left(report=report, now=now, clock=clock)
+        yield _row(actor, report, days_left, now)
 
 
 # -- reference lists for the action forms --------------------------------------------
@@ -226,6 +314,14 @@ def unit_options(*, agency_id: int | None) -> list[tuple[int, str]]:
         return []
     units = Unit.objects.filter(agency_id=agency_id, is_active=True).order_by("name")
     return list(units.values_list("pk", "name"))
+
+
+def sub_agency_options(*, agency_id: int | None) -> list[tuple[int, str]]:
+    """The active agencies under one agency, where it may re-dispose a report."""
+    if agency_id is None:
+        return []
+    agencies = Agency.objects.filter(parent_id=agency_id, is_active=True).order_by("name")
+    return list(agencies.values_list("pk", "name"))
 
 
 # -- the reporter --------------------------------------------------------------------
@@ -263,6 +359,7 @@ def reporter_card(*, reporter: Reporter, access: IdentityAccess) -> ReporterCard
 # -- what a staff member may do ------------------------------------------------------
 
 _STAFF_ACTIONS = (
+    Action.REMIND,
     Action.DISPOSE,
     Action.REQUEST_INFO,
     Action.ARCHIVE,

@@ -3,13 +3,15 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from aduan.backoffice.auth import staff_required
+from aduan.backoffice.cases.lists import lists_for
 
 
 @require_safe
 @staff_required
 def home(request: HttpRequest) -> HttpResponse:
     """The staff member's start page: the lists of their role."""
-    return render(request, "backoffice/home.html")
+    role = request.user.role  # type: ignore[union-attr]
+    return render(request, "backoffice/home.html", {"lists": lists_for(role)})
 
 
 def not_yet(request: HttpRequest) -> HttpResponse:

@@ -26,6 +26,8 @@ class State(models.TextChoices):
 OPEN_STATES = frozenset(
     {State.SUBMITTED, State.NEEDS_INFO, State.DISPOSITIONED, State.IN_PROGRESS, State.ANSWERED}
 )
+# An agency has work to do on these: a supervisor may remind it of them.
+REMINDABLE_STATES = frozenset({State.DISPOSITIONED, State.IN_PROGRESS})
 
 
 class Channel(models.TextChoices):
@@ -187,6 +189,7 @@ class Action(models.TextChoices):
     INTERVENE = "intervene", _("Ditutup oleh admin nasional")
     NOTE = "note", _("Catatan internal")
     IDENTITY_VIEWED = "identity_viewed", _("Identitas pelapor dibuka")
+    REMIND = "remind", _("Pengingat dari pengawas")
 
 
 class ReportEvent(models.Model):

@@ -119,7 +119,7 @@ def scope_q(actor: Actor) -> Q:
 # -- on one report -------------------------------------------------------------------
 
 
-def _is_owner(actor: Actor, report: Report) -> bool:
+def is_owner(actor: Actor, report: Report) -> bool:
     return actor.reporter_id is not None and actor.reporter_id == report.reporter_id
 
 
@@ -142,12 +142,20 @@ def _supervises(actor: Actor, report: Report) -> bool:
     )
 
 
+def in_scope(actor: Actor, report: Report) -> bool:
+    """The object check of ``scope_q``: does the actor work on or watch over this
+    report (not merely may read it, as anyone may read a public report)?"""
+    if actor.role in ("national_admin", "system"):
+        return True
+    return _supervises(actor, report) or _handles(actor, report)
+
+
 def _is_public(report: Report) -> bool:
     return not report.is_confidential and report.state in PUBLIC_STATES
 
 
 def report_view(actor: Actor, report: Report) -> View:
-    if actor.role in ("national_admin", "system") or _is_owner(actor, report):
+    if actor.role in ("national_admin", "system") or is_owner(actor, report):
         return View.FULL
     if _handles(actor, report) or _is_public(report):
         return View.FULL
@@ -164,7 +172,7 @@ def identity_access(actor: Actor, report: Report) -> IdentityAccess:
     NIK. ``name``: the name only (an agency on a non-anonymous report: data
     minimisation). ``reveal``: a national admin on an anonymous report, who must open
     it through ``report_reporter_reveal`` so that the timeline records it."""
-    if _is_owner(actor, report):
+    if is_owner(actor, report):
         return "contacts"
     if actor.role == "national_admin":
         return "reveal" if report.is_anonymous else "contacts"
@@ -178,7 +186,7 @@ def can_see_attachments(actor: Actor, report: Report) -> bool:
     to those who see it only because it is public (a photo can identify)."""
     if report_view(actor, report) != View.FULL:
         return False
-    if actor.role in ("national_admin", "system") or _is_owner(actor, report):
+    if actor.role in ("national_admin", "system") or is_owner(actor, report):
         return True
     if _handles(actor, report) or _supervises(actor, report):
         return True
@@ -198,7 +206,7 @@ def event_text(actor: Actor, report: Report, event: ReportEvent) -> str:
         return ""
     if event.action in _AGENCY_TEXTS:
         return event.body
-    if actor.role in ("national_admin", "system") or _is_owner(actor, report):
+    if actor.role in ("national_admin", "system") or is_owner(actor, report):
         return event.body
     return event.body if _handles(actor, report) else ""
 
@@ -218,7 +226,7 @@ def event_reason(actor: Actor, report: Report, event: ReportEvent) -> str:
         return ""
     if actor.role in ("national_admin", "system") or _handles(actor, report):
         return event.reason
-    if _is_owner(actor, report) and event.action in _REASONS_FOR_REPORTER:
+    if is_owner(actor, report) and event.action in _REASONS_FOR_REPORTER:
         return event.reason
     return ""
 
@@ -237,10 +245,12 @@ def can(actor: Actor, action: str, report: Report) -> bool:
     it is the workflow's question.)"""
     if action in _SYSTEM_ACTIONS:
         return actor.role == "system"
+    if action == Action.REMIND:
+        return actor.role == "national_admin" or _supervises(actor, report)
     if action in _NATIONAL_ACTIONS or (action == Action.NOTE and actor.role == "national_admin"):
         return actor.role == "national_admin"
     if action in _REPORTER_ACTIONS:
-        return _is_owner(actor, report)
+        return is_owner(actor, report)
     if action in _AGENCY_ADMIN_ACTIONS:
         return actor.role in ("agency_admin", "integration") and _handles(actor, report)
     if action in _HANDLER_ACTIONS:

@@ -27,6 +27,7 @@ from aduan.reports.policy import (
     View,
     can,
     can_see_attachments,
+    is_owner,
     report_view,
     scope_q,
     visible_q,
@@ -321,3 +322,22 @@ def report_list_possible_duplicates(
         .exclude(pk=report.pk)
         .order_by("-submitted_at", "-id")[:limit]
     )
+
+
+@dataclass(frozen=True, slots=True)
+class MergedInto:
+    """The report a reporter's duplicate was merged into, as far as they may follow
+    it: its number, state and deadline always; the whole report (``linked``) only
+    when they may read it."""
+
+    report: Report
+    linked: bool
+
+
+def report_merged_into(*, actor: Actor, report: Report) -> MergedInto | None:
+    """For the reporter of a report merged as a duplicate: the original, whose
+    progress they follow from their own report's page."""
+    if report.duplicate_of_id is None or not is_owner(actor, report):
+        return None
+    original = _reports().get(pk=report.duplicate_of_id)
+    return MergedInto(original, linked=report_view(actor, original) == View.FULL)

@@ -10,19 +10,20 @@ from datetime import date, datetime
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from aduan.accounts.models import User
 from aduan.agencies.models import Agency, Unit
 from aduan.categories.models import Category
-from aduan.lib.errors import InvalidInput, NotFound, NotPermitted
+from aduan.lib.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from aduan.lib.memo import reference_memo
 from aduan.lib.text import clean_text
 from aduan.regions.codes import format_region_code
 from aduan.regions.models import Region
 from aduan.reporters.models import Reporter
-from aduan.reports import policy, workflow
+from aduan.reports import notices, policy, workflow
 from aduan.reports.attachments import clean_upload
 from aduan.reports.deadlines import (
     NO_DEADLINE,
@@ -34,6 +35,7 @@ from aduan.reports.deadlines import (
 )
 from aduan.reports.errors import StaleReport, WrongState
 from aduan.reports.models import (
+    REMINDABLE_STATES,
     Action,
     ArchiveReason,
     Attachment,
@@ -444,15 +446,19 @@ def report_archive(
                 _("Laporan asli tidak ditemukan."), code="unknown_original", field="duplicate_of"
             )
     changes = {"archive_reason": reason, "duplicate_of": original, "closed_at": now, **NO_DEADLINE}
-    return _transition(
-        actor=actor,
-        report=report,
-        action=Action.ARCHIVE,
-        channel=channel,
-        now=now,
-        changes=changes,
-        reason=_text(note, field="note", maximum=REASON_MAX, required=False),
-    )
+    with transaction.atomic():
+        event = _transition(
+            actor=actor,
+            report=report,
+            action=Action.ARCHIVE,
+            channel=channel,
+            now=now,
+            changes=changes,
+            reason=_text(note, field="note", maximum=REASON_MAX, required=False),
+        )
+        if original is not None:
+            notices.reporter_told_of_merge(duplicate=report, original=original)
+    return event
 
 
 def report_intervene(
@@ -490,6 +496,49 @@ def report_reporter_reveal(
     elif access != "contacts":
         raise NotPermitted()
     return report.reporter
+
+
+# -- supervisor ----------------------------------------------------------------------
+
+
+def report_remind(*, actor: Actor, report: Report, now: datetime | None = None) -> ReportEvent:
+    """The supervising agency (or a national admin) reminds the agency handling an
+    overdue report: its admins, and the liaisons of its unit, get an e-mail, and the
+    timeline records the reminder (for staff only). Once a day is enough."""
+    now = now or timezone.now()
+    if not policy.can(actor, Action.REMIND, report):
+        if policy.report_view(actor, report) == policy.View.NONE:
+            raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
+        raise NotPermitted()
+    if report.state not in REMINDABLE_STATES or report.agency is None:
+        raise WrongState()
+    if report.deadline_at is None or report.deadline_at >= now:
+        raise Conflict(_("Laporan ini belum melewati batas waktunya."), code="not_overdue")
+    today = timezone.localtime(now).replace(hour=0, minute=0, second=0, microsecond=0)
+    with transaction.atomic():
+        # One reminder a day, even when two supervisors click at once.
+        Report.objects.select_for_update().filter(pk=report.pk).first()
+        if report.events.filter(action=Action.REMIND, created_at__gte=today).exists():
+            raise Conflict(
+                _("Instansi sudah diingatkan tentang laporan ini hari ini."),
+                code="already_reminded",
+            )
+        event = _annotate(actor=actor, report=report, action=Action.REMIND, now=now)
+        handlers = User.objects.filter(is_active=True).filter(
+            Q(role=User.Role.AGENCY_ADMIN, agency_id=report.agency_id)
+            | Q(role=User.Role.LIAISON, unit_id=report.unit_id, unit__isnull=False)
+        )
+        by = _actor_agency_name(actor)
+        notices.staff_reminded(report=report, by=by, staff=list(handlers.order_by("pk")))
+    return event
+
+
+def _actor_agency_name(actor: Actor) -> str:
+    if actor.agency_id is not None:
+        name = Agency.objects.filter(pk=actor.agency_id).values_list("name", flat=True).first()
+        if name:
+            return str(name)
+    return str(_("Admin nasional"))
 
 
 # -- agency --------------------------------------------------------------------------
@@ -585,25 +634,31 @@ def report_follow_up(
     actor: Actor,
     report: Report,
     text: str,
+    files: Sequence["Upload"] = (),
     channel: str = Channel.WEB,
     now: datetime | None = None,
 ) -> ReportEvent:
-    """The agency's answer or action, relayed to the reporter. The first one moves
-    the report to in progress; the completion deadline is then the one to meet."""
+    """The agency's answer or action, relayed to the reporter, with documents if any
+    (all written, or nothing). The first one moves the report to in progress; the
+    completion deadline is then the one to meet."""
     now = now or timezone.now()
     text = _text(text, field="text", maximum=BODY_MAX)
+    _files_check(files)
     changes: dict[str, object] = {}
     if report.state == State.DISPOSITIONED:
         changes = {"first_follow_up_at": now, **_completion_deadline(report, now).fields()}
-    return _transition(
-        actor=actor,
-        report=report,
-        action=Action.FOLLOW_UP,
-        channel=channel,
-        now=now,
-        changes=changes,
-        body=text,
-    )
+    with transaction.atomic(), _stored_files() as stored:
+        event = _transition(
+            actor=actor,
+            report=report,
+            action=Action.FOLLOW_UP,
+            channel=channel,
+            now=now,
+            changes=changes,
+            body=text,
+        )
+        _attachments_add(actor, report, files, stored=stored, event=event)
+    return event
 
 
 def report_answer(
@@ -611,6 +666,7 @@ def report_answer(
     actor: Actor,
     report: Report,
     text: str,
+    files: Sequence["Upload"] = (),
     channel: str = Channel.WEB,
     now: datetime | None = None,
 ) -> ReportEvent:
@@ -619,17 +675,21 @@ def report_answer(
     this is its first follow-up too (two events, as the transition table has it)."""
     now = now or timezone.now()
     text = _text(text, field="text", maximum=BODY_MAX)
+    _files_check(files)
     reply = deadline(
         DeadlineKind.REPLY,
         start=now,
         days=_rules(report, now).reply_days,
         clock=Clock.for_agency(report.agency),
     )
-    with transaction.atomic():
+    with transaction.atomic(), _stored_files() as stored:
         if report.state == State.DISPOSITIONED:
-            report_follow_up(actor=actor, report=report, text=text, channel=channel, now=now)
-            text = ""
-        return _transition(
+            first = report_follow_up(
+                actor=actor, report=report, text=text, channel=channel, now=now
+            )
+            _attachments_add(actor, report, files, stored=stored, event=first)
+            text, files = "", ()
+        event = _transition(
             actor=actor,
             report=report,
             action=Action.ANSWER,
@@ -638,6 +698,8 @@ def report_answer(
             changes={"answered_at": now, **reply.fields()},
             body=text,
         )
+        _attachments_add(actor, report, files, stored=stored, event=event)
+    return event
 
 
 def report_note(
@@ -836,12 +898,20 @@ def _stored_files() -> Iterator[list[Attachment]]:
 
 
 def _attachments_add(
-    actor: Actor, report: Report, files: Sequence[Upload], *, stored: list[Attachment]
+    actor: Actor,
+    report: Report,
+    files: Sequence[Upload],
+    *,
+    stored: list[Attachment],
+    event: ReportEvent | None = None,
 ) -> None:
-    """Each file, recorded in ``stored`` as soon as it is in storage."""
+    """Each file (the report's, or ``event``'s), recorded in ``stored`` as soon as
+    it is in storage."""
     for upload in files:
         try:
-            stored.append(report_attachment_add(actor=actor, report=report, data=upload.data))
+            stored.append(
+                report_attachment_add(actor=actor, report=report, data=upload.data, event=event)
+            )
         except InvalidInput as error:
             if not upload.name:
                 raise

@@ -12,7 +12,10 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     # The reporter's clock ran out.
     Action.EXPIRE_INFO: {State.NEEDS_INFO: State.ARCHIVED},
     # Assigned to a unit, or re-disposed to a sub-agency: the report stays put.
-    Action.ASSIGN: {State.DISPOSITIONED: State.DISPOSITIONED},
+    Action.ASSIGN: {
+        State.DISPOSITIONED: State.DISPOSITIONED,
+        State.IN_PROGRESS: State.IN_PROGRESS,
+    },
     Action.REDISPOSE: {State.DISPOSITIONED: State.DISPOSITIONED},
     # Not our authority: back to the national admin, counted against routing.
     Action.BOUNCE: {State.DISPOSITIONED: State.SUBMITTED},
@@ -33,7 +36,7 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 # Actions that leave the state as it is and are not transitions.
-ANNOTATIONS = frozenset({Action.NOTE, Action.IDENTITY_VIEWED})
+ANNOTATIONS = frozenset({Action.NOTE, Action.IDENTITY_VIEWED, Action.REMIND})
 
 
 def next_state(action: str, state: str) -> str | None:

@@ -206,14 +206,18 @@ def test_an_anonymous_reporter_is_hidden_until_revealed(
     assert "Ani Suryani" not in national.get(_url(report)).content.decode()
 
 
-@pytest.mark.parametrize("role", ["agency_admin", "liaison", "supervisor", "other_agency_admin"])
-def test_other_staff_get_a_404(
+@pytest.mark.parametrize(
+    "role", ["other_agency_admin", "other_liaison", "other_supervisor", "liaison"]
+)
+def test_staff_of_other_agencies_and_units_get_a_404(
     cast: Cast,
     staff_client: StaffClient,
     dispositioned: Callable[..., Report],
     role: str,
 ) -> None:
     report = dispositioned(anonymous=True)
+    if role == "liaison":  # of Dinas PUPR: the report goes to another unit
+        services.report_assign(actor=cast.agency_admin, report=report, unit_id=cast.dishub.pk)
     user = getattr(cast, role).user
     client = staff_client(user)
     assert client.get(_url(report)).status_code == 404

@@ -83,7 +83,7 @@ def test_it_exports_every_matching_report_in_the_lists_order(
     client = national_client(cast, staff_client)
     assert "Unduh CSV" in client.get("/kantor/verifikasi").content.decode()
     rows = _csv(client, "/kantor/verifikasi/unduh?urut=terlama")
-    assert rows[0][:2] == ["Nomor", "Jenis"] and rows[0][-1] == "Instansi"
+    assert rows[0][:2] == ["Nomor", "Jenis"] and rows[0][-2:] == ["Instansi", "Unit kerja"]
     assert len(rows) == 1 + 35  # every page, not only the first
     oldest = [tracking_number_display(three[i].tracking_number) for i in (1, 0, 2)]
     assert [row[0] for row in rows[1:4]] == oldest

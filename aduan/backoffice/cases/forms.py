@@ -2,6 +2,7 @@
 check the shape of what was sent; every rule of the business is the reports
 services', whose errors the views put back on the fields."""
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -9,8 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.backoffice.selectors import CaseFilters, CaseOrder
 from aduan.categories.selectors import category_tree
-from aduan.reports.models import ArchiveReason, Channel, ReportType
+from aduan.reports.models import ArchiveReason, Channel, ReportType, State
 from aduan.reports.search import provinces, regencies
+from aduan.web.reporting.forms import AttachmentsField
 
 
 class Form(forms.Form):
@@ -44,9 +46,15 @@ def _region_choices() -> list[tuple[str, Any]]:
 
 
 class CaseFilterForm(Form):
-    """A list's filters, sent by GET so a filtered list can be bookmarked."""
+    """A list's filters, sent by GET so a filtered list can be bookmarked. The state
+    filter offers the states the list holds (none: no filter), the unit filter an
+    agency's units (none: no filter)."""
 
     q = forms.CharField(label=_("Cari"), required=False, max_length=200)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    unit = forms.TypedChoiceField(
+        label=_("Unit kerja"), required=False, coerce=int, empty_value=None
+    )
     jenis = forms.ChoiceField(label=_("Jenis"), required=False)
     kategori = forms.ChoiceField(label=_("Kategori"), required=False)
     wilayah = forms.ChoiceField(label=_("Wilayah"), required=False)
@@ -60,14 +68,29 @@ class CaseFilterForm(Form):
     )
     urut = forms.ChoiceField(label=_("Urutkan"), required=False, choices=CaseOrder.choices)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        states: Sequence[str] = (),
+        units: list[tuple[int, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if len(states) > 1:
+            labels = [(state, State(state).label) for state in states]
+            self._choices("status", [("", _("Semua status")), *labels])
+        else:
+            del self.fields["status"]
+        if units:
+            self._choices("unit", [("", _("Semua unit kerja")), *units])
+        else:
+            del self.fields["unit"]
         self._choices("jenis", [("", _("Semua jenis")), *ReportType.choices])
         self._choices("kategori", _category_choices())
         self._choices("wilayah", _region_choices())
         self._choices("kanal", [("", _("Semua kanal")), *Channel.choices])
 
-    def _choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
+    def _choices(self, name: str, choices: Sequence[tuple[Any, Any]]) -> None:
         cast(forms.ChoiceField, self.fields[name]).choices = choices
 
     def clean(self) -> dict[str, Any]:
@@ -81,6 +104,8 @@ class CaseFilterForm(Form):
         """The valid filters (call after is_valid; invalid ones are left out)."""
         data = getattr(self, "cleaned_data", {})
         return CaseFilters(
+            state=data.get("status") or "",
+            unit=data.get("unit"),
             type=data.get("jenis") or "",
             category=data.get("kategori") or "",
             region=data.get("wilayah") or "",
@@ -178,3 +203,58 @@ class NoteForm(Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Hanya petugas yang membaca catatan ini; pelapor tidak."),
     )
+
+
+# -- the agency's actions --------------------------------------------------------------
+
+
+def _choose(field: forms.Field, empty: Any, options: list[tuple[int, str]]) -> None:
+    cast(forms.TypedChoiceField, field).choices = [("", empty), *options]
+
+
+class AssignForm(VersionedForm):
+    unit = forms.TypedChoiceField(label=_("Unit kerja"), coerce=int)
+
+    def __init__(self, *args: Any, units: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choose(self.fields["unit"], _("— Pilih unit kerja —"), units)
+
+
+class RedisposeForm(VersionedForm):
+    agency = forms.TypedChoiceField(label=_("Instansi di bawahnya"), coerce=int)
+    reason = forms.CharField(
+        label=_("Keterangan (boleh dikosongkan)"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args: Any, agencies: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _choose(self.fields["agency"], _("— Pilih instansi —"), agencies)
+
+
+class BounceForm(VersionedForm):
+    reason = forms.CharField(
+        label=_("Mengapa bukan wewenang instansi ini"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Admin nasional membaca ini dan mendisposisikan ulang laporan."),
+    )
+
+
+class FollowUpForm(VersionedForm):
+    """A follow-up, or the final one: its text goes to the reporter (and is public
+    wherever the report is), with documents if any."""
+
+    text = forms.CharField(
+        label=_("Isi tindak lanjut"),
+        max_length=10_000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Pelapor membaca ini; pada laporan publik, semua orang juga."),
+    )
+    attachments = AttachmentsField(label=_("Dokumen atau foto (boleh dikosongkan)"))
+
+
+class RemindForm(Form):
+    """A reminder changes nothing of the report: no version to check."""

@@ -1,231 +1,83 @@
-"""The national admin's case work: the verification queue, the bounced queue, and a
-report's case page with the actions on it. Each view checks what was sent, calls
-the reports services and selectors, and renders; the rules live in those packages.
-A page a staff member may not use answers 404, never 403: it does not exist for
-them."""
+"""A report's case page, with the actions its state and the staff member's role
+allow: the national admin verifies and disposes, the agency admin assigns,
+re-disposes, bounces and follows up, the liaison follows up, the supervisor reads
+and reminds. Each view checks what was sent, calls the reports services and
+selectors, and renders; the rules live in those packages. A report a staff member
+does not work on answers 404, never 403: it does not exist for them."""
 
-import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.db.models import QuerySet
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
-from django.utils.translation import gettext
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST
 
 from aduan.backoffice import selectors as backoffice
 from aduan.backoffice.auth import staff_required
 from aduan.backoffice.cases.forms import (
     ArchiveForm,
-    CaseFilterForm,
+    AssignForm,
+    BounceForm,
     DisposeForm,
+    FollowUpForm,
     InterveneForm,
     MergeForm,
     NoteForm,
+    RedisposeForm,
+    RemindForm,
     RequestInfoForm,
 )
+from aduan.backoffice.cases.lists import lists_for
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
+from aduan.lib.http import safe_next_url
 from aduan.reports import selectors as reports
 from aduan.reports import services
 from aduan.reports.errors import StaleReport
 from aduan.reports.models import Action, ArchiveReason, Attachment, Report, State
-from aduan.reports.policy import Actor, View, event_reason, event_text, identity_access
+from aduan.reports.policy import (
+    Actor,
+    View,
+    event_reason,
+    event_text,
+    identity_access,
+    in_scope,
+    report_view,
+)
 from aduan.reports.tracking import tracking_number_display
-from aduan.routing.selectors import routing_suggest
+from aduan.routing.selectors import Suggestion, routing_suggest
 
-# The roles the case page serves so far; agency roles come with their inboxes.
-CASE_ROLES = frozenset({"national_admin"})
+CASE_ROLES = frozenset({"national_admin", "agency_admin", "liaison", "supervisor"})
 
 
 def _actor(request: HttpRequest) -> Actor:
     return Actor.for_user(request.user)  # type: ignore[arg-type]
 
 
-def _national_admin(request: HttpRequest) -> Actor:
-    actor = _actor(request)
-    if actor.role != "national_admin":
-        raise Http404
-    return actor
+# -- the actions -----------------------------------------------------------------------
 
-
-# -- the queues ----------------------------------------------------------------------
-
-
-Listing = Callable[..., QuerySet[Report]]
-
-
-def _list_page(request: HttpRequest, *, template: str, listing: Listing) -> HttpResponse:
-    actor = _national_admin(request)
-    form = CaseFilterForm(request.GET or None)
-    filters = form.filters() if form.is_valid() else backoffice.CaseFilters()
-    page = backoffice.case_page(
-        listing(actor=actor, filters=filters), page=request.GET.get("halaman")
-    )
-    kept = {key: value for key, value in request.GET.items() if key != "halaman" and value}
-    context = {"form": form, "listing": page, "query": urlencode(kept)}
-    return render(
-        request, template, context, status=200 if form.is_valid() or not form.is_bound else 400
-    )
-
-
-@require_safe
-@staff_required
-def queue(request: HttpRequest) -> HttpResponse:
-    """Reports waiting for verification, the most urgent first."""
-    return _list_page(
-        request,
-        template="backoffice/cases/queue.html",
-        listing=backoffice.report_list_verification,
-    )
-
-
-@require_safe
-@staff_required
-def bounced(request: HttpRequest) -> HttpResponse:
-    """Reports an agency sent back as not its authority, with its reason."""
-    return _list_page(
-        request,
-        template="backoffice/cases/bounced.html",
-        listing=backoffice.report_list_bounced,
-    )
-
-
-# -- the queues as CSV -----------------------------------------------------------------
-
-
-class _Line:
-    """What csv.writer writes to: it hands each written line back instead of
-    keeping it, so the rows stream out one by one."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
-
-
-def _when(moment: Any) -> str:
-    return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
-
-
-def _csv_header(*, bounced: bool) -> list[str]:
-    header = [
-        gettext("Nomor"),
-        gettext("Jenis"),
-        gettext("Kategori"),
-        gettext("Wilayah"),
-        gettext("Kanal"),
-        gettext("Status"),
-        gettext("Diterima"),
-        gettext("Batas waktu"),
-        gettext("Sisa hari kerja"),
-        gettext("Hari kerja terlambat"),
-        gettext("Anonim"),
-    ]
-    if bounced:
-        return [*header, gettext("Dikembalikan oleh"), gettext("Alasan pengembalian")]
-    return [*header, gettext("Instansi")]
-
-
-def _csv_row(row: backoffice.CaseRow, *, bounced: bool, yes: str, no: str) -> list[str]:
-    """A report's line: what the list shows, and nothing of the reporter."""
-    report = row.report
-    days_left = row.days_left
-    line = [
-        tracking_number_display(report.tracking_number),
-        report.get_type_display(),
-        report.category.label if report.category else "",
-        report.region.name if report.region else "",
-        report.get_channel_display(),
-        report.get_state_display(),
-        _when(report.submitted_at),
-        _when(report.deadline_at),
-        "" if days_left is None or days_left < 0 else str(days_left),
-        str(row.days_late) if row.days_late else "",
-        yes if report.is_anonymous else no,
-    ]
-    if bounced:
-        line += [row.bounced_by, row.bounce_reason]
-    else:
-        line.append(report.agency.name if report.agency else "")
-    return [_cell(value) for value in line]
-
-
-def _csv_lines(rows: Iterator[backoffice.CaseRow], *, bounced: bool) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    # The byte-order mark tells spreadsheet programs the file is UTF-8.
-    yield "\ufeff" + writer.writerow(_csv_header(bounced=bounced))
-    yes, no = gettext("Ya"), gettext("Tidak")
-    for row in rows:
-        yield writer.writerow(_csv_row(row, bounced=bounced, yes=yes, no=no))
-
-
-def _list_csv(
-    request: HttpRequest, *, template: str, listing: Listing, name: str
-) -> HttpResponse | StreamingHttpResponse:
-    """Every report of the list as it is filtered and sorted, streamed as CSV. Filters
-    that are not valid get the list page and its explanation instead."""
-    actor = _national_admin(request)
-    form = CaseFilterForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        return _list_page(request, template=template, listing=listing)
-    reports = listing(actor=actor, filters=form.filters())
-    bounced = listing is backoffice.report_list_bounced
-    lines = _csv_lines(backoffice.case_rows_all(reports), bounced=bounced)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{name}-{stamp}.csv"'
-    return response
-
-
-@require_safe
-@staff_required
-def queue_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """The verification queue, filtered and sorted as on the page, as CSV."""
-    return _list_csv(
-        request,
-        template="backoffice/cases/queue.html",
-        listing=backoffice.report_list_verification,
-        name="antrean-verifikasi",
-    )
-
-
-@require_safe
-@staff_required
-def bounced_csv(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
-    """The bounced queue, filtered and sorted as on the page, as CSV."""
-    return _list_csv(
-        request,
-        template="backoffice/cases/bounced.html",
-        listing=backoffice.report_list_bounced,
-        name="laporan-dikembalikan",
-    )
-
-
-# -- a report's case page ------------------------------------------------------------
-
+# Each action's form, in the order the page shows them.
 _FORMS: dict[str, type[Form]] = {
     Action.DISPOSE: DisposeForm,
     Action.REQUEST_INFO: RequestInfoForm,
     Action.ARCHIVE: ArchiveForm,
     "merge": MergeForm,
     Action.INTERVENE: InterveneForm,
+    Action.FOLLOW_UP: FollowUpForm,
+    Action.ANSWER: FollowUpForm,
+    Action.ASSIGN: AssignForm,
+    Action.REDISPOSE: RedisposeForm,
+    Action.BOUNCE: BounceForm,
+    Action.REMIND: RemindForm,
     Action.NOTE: NoteForm,
 }
 # The lifecycle action each form performs (a merge archives as a duplicate).
 _PERFORMS = {name: ("archive" if name == "merge" else name) for name in _FORMS}
+# These change nothing of the report, so they do not check its version.
+_UNVERSIONED = frozenset({Action.NOTE, Action.REMIND})
 
 _DONE: dict[str, Any] = {
     Action.DISPOSE: _("Laporan sudah diverifikasi dan didisposisikan."),
@@ -233,6 +85,12 @@ _DONE: dict[str, Any] = {
     Action.ARCHIVE: _("Laporan sudah diarsipkan."),
     "merge": _("Laporan sudah digabungkan ke laporan asli sebagai duplikat."),
     Action.INTERVENE: _("Laporan sudah ditutup."),
+    Action.FOLLOW_UP: _("Tindak lanjut sudah dikirim ke pelapor."),
+    Action.ANSWER: _("Tindak lanjut akhir sudah dikirim; pelapor diminta menanggapinya."),
+    Action.ASSIGN: _("Laporan sudah diteruskan ke unit kerja."),
+    Action.REDISPOSE: _("Laporan sudah didisposisikan ulang."),
+    Action.BOUNCE: _("Laporan sudah dikembalikan ke admin nasional."),
+    Action.REMIND: _("Instansi yang menangani sudah diingatkan."),
     Action.NOTE: _("Catatan internal sudah disimpan."),
 }
 
@@ -244,6 +102,50 @@ _FIELDS = {
     "note": "note",
     "duplicate_of": "original",
     "text": "text",
+    "file": "attachments",
+}
+
+Perform = Callable[[Actor, Report, dict[str, Any]], object]
+
+_PERFORM: dict[str, Perform] = {
+    Action.DISPOSE: lambda actor, report, data: services.report_dispose(
+        actor=actor, report=report, agency_id=data["agency"], unit_id=data["unit"]
+    ),
+    Action.REQUEST_INFO: lambda actor, report, data: services.report_request_info(
+        actor=actor, report=report, reason=data["reason"]
+    ),
+    Action.ARCHIVE: lambda actor, report, data: services.report_archive(
+        actor=actor, report=report, reason=data["reason"], note=data["note"]
+    ),
+    "merge": lambda actor, report, data: services.report_archive(
+        actor=actor,
+        report=report,
+        reason=ArchiveReason.DUPLICATE,
+        duplicate_of=data["original"],
+        note=data["note"],
+    ),
+    Action.INTERVENE: lambda actor, report, data: services.report_intervene(
+        actor=actor, report=report, reason=data["reason"]
+    ),
+    Action.FOLLOW_UP: lambda actor, report, data: services.report_follow_up(
+        actor=actor, report=report, text=data["text"], files=data["attachments"]
+    ),
+    Action.ANSWER: lambda actor, report, data: services.report_answer(
+        actor=actor, report=report, text=data["text"], files=data["attachments"]
+    ),
+    Action.ASSIGN: lambda actor, report, data: services.report_assign(
+        actor=actor, report=report, unit_id=data["unit"]
+    ),
+    Action.REDISPOSE: lambda actor, report, data: services.report_redispose(
+        actor=actor, report=report, agency_id=data["agency"], reason=data["reason"]
+    ),
+    Action.BOUNCE: lambda actor, report, data: services.report_bounce(
+        actor=actor, report=report, reason=data["reason"]
+    ),
+    Action.REMIND: lambda actor, report, data: services.report_remind(actor=actor, report=report),
+    Action.NOTE: lambda actor, report, data: services.report_note(
+        actor=actor, report=report, text=data["text"]
+    ),
 }
 
 
@@ -264,16 +166,21 @@ def _form(
     action: str, request: HttpRequest, report: Report, suggested: int | None, *, bound: bool
 ) -> Form:
     """An action's form; several share the page, so each field's id names its form."""
-    data = request.POST if bound else None
     kwargs: dict[str, Any] = {"auto_id": f"id_{action}_%s"}
-    if action != Action.NOTE:
+    if action not in _UNVERSIONED:
         kwargs["initial"] = {"version": report.version}
     if action == Action.DISPOSE:
         agency = _chosen_agency(request, suggested)
         kwargs["agencies"] = backoffice.agency_options()
         kwargs["units"] = backoffice.unit_options(agency_id=agency)
         kwargs["initial"]["agency"] = agency
-    return _FORMS[action](data, **kwargs)
+    elif action == Action.ASSIGN:
+        kwargs["units"] = backoffice.unit_options(agency_id=report.agency_id)
+    elif action == Action.REDISPOSE:
+        kwargs["agencies"] = backoffice.sub_agency_options(agency_id=report.agency_id)
+    if bound:
+        return _FORMS[action](request.POST, request.FILES, **kwargs)
+    return _FORMS[action](**kwargs)
 
 
 def _at_version(report: Report, version: int) -> None:
@@ -288,43 +195,43 @@ def _at_version(report: Report, version: int) -> None:
 
 
 def _perform(actor: Actor, report: Report, action: str, data: dict[str, Any]) -> None:
-    if action != Action.NOTE:
+    if action not in _UNVERSIONED:
         _at_version(report, data["version"])
-    if action == Action.DISPOSE:
-        services.report_dispose(
-            actor=actor, report=report, agency_id=data["agency"], unit_id=data["unit"]
-        )
-    elif action == Action.REQUEST_INFO:
-        services.report_request_info(actor=actor, report=report, reason=data["reason"])
-    elif action == Action.ARCHIVE:
-        services.report_archive(
-            actor=actor, report=report, reason=data["reason"], note=data["note"]
-        )
-    elif action == "merge":
-        services.report_archive(
-            actor=actor,
-            report=report,
-            reason=ArchiveReason.DUPLICATE,
-            duplicate_of=data["original"],
-            note=data["note"],
-        )
-    elif action == Action.INTERVENE:
-        services.report_intervene(actor=actor, report=report, reason=data["reason"])
-    else:
-        services.report_note(actor=actor, report=report, text=data["text"])
+    _PERFORM[action](actor, report, data)
 
 
-def _case_get(actor: Actor, number: str) -> Report:
-    """The report, if the actor may work on it here; otherwise it does not exist."""
+# -- finding the report ------------------------------------------------------------------
+
+
+def _report_get(actor: Actor, number: str) -> tuple[Report, View]:
+    """The report, if the actor works on or watches over it; otherwise it does not
+    exist (another agency's report is a 404, even when it is public)."""
     if actor.role not in CASE_ROLES:
         raise Http404
     try:
         report, view = reports.report_get(actor=actor, tracking_number=number)
     except (InvalidInput, NotFound):
         raise Http404 from None
+    if not in_scope(actor, report):
+        raise Http404
+    return report, view
+
+
+def _case_get(actor: Actor, number: str) -> Report:
+    """The report in full; one the actor sees only by number and state (a
+    supervisor's confidential report) has no case page."""
+    report, view = _report_get(actor, number)
     if view != View.FULL:
         raise Http404
     return report
+
+
+def home_list(actor: Actor) -> str:
+    """The list a staff member returns to from a report."""
+    return f"backoffice:{lists_for(actor.role)[0].name}"
+
+
+# -- the pages ---------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -337,9 +244,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
     report = _case_get(actor, number)
     if request.method != "POST" and number != report.tracking_number:
         return redirect("backoffice:case", number=report.tracking_number)
-    suggestion = routing_suggest(
-        category_id=report.category_id, region_code=report.region_id, report_type=report.type
-    )
+    suggestion = _suggestion(actor, report)
     suggested = suggestion.agency.pk if suggestion is not None else None
     action = request.POST.get("action", "") if request.method == "POST" else ""
     bound: dict[str, Form] = {}
@@ -362,7 +267,10 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
                 status = failure.status
             else:
                 messages.success(request, str(_DONE[action]))
-                return redirect("backoffice:case", number=report.tracking_number)
+                if in_scope(actor, report) and report_view(actor, report) == View.FULL:
+                    return redirect("backoffice:case", number=report.tracking_number)
+                # Bounced or re-disposed away: the report is no longer this actor's.
+                return redirect(home_list(actor))
         bound[action] = form
         error = " ".join(str(e) for e in form.non_field_errors())
         # Someone may have changed it meanwhile: show the report as it is now.
@@ -374,11 +282,20 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
     return render(request, "backoffice/cases/case.html", context, status=status)
 
 
+def _suggestion(actor: Actor, report: Report) -> Suggestion | None:
+    """The routing table's agency for the report, for whoever disposes it."""
+    if actor.role != "national_admin":
+        return None
+    return routing_suggest(
+        category_id=report.category_id, region_code=report.region_id, report_type=report.type
+    )
+
+
 def _case_context(
     request: HttpRequest,
     actor: Actor,
     report: Report,
-    suggestion: Any,
+    suggestion: Suggestion | None,
     bound: dict[str, Form],
     card: backoffice.ReporterCard | None,
 ) -> dict[str, Any]:
@@ -387,7 +304,7 @@ def _case_context(
     for attachment in attachments:
         by_event.setdefault(attachment.event_id, []).append(attachment)
     events = reports.report_timeline(actor=actor, report=report).select_related(
-        "actor_agency", "actor"
+        "actor_agency", "actor", "agency", "unit"
     )
     timeline = [
         (
@@ -406,10 +323,15 @@ def _case_context(
         for name in _FORMS
         if _PERFORMS[name] in allowed
     }
+    # Re-disposing needs somewhere to go.
+    if Action.REDISPOSE in forms and not backoffice.sub_agency_options(agency_id=report.agency_id):
+        del forms[Action.REDISPOSE]
     days_left = reports.report_working_days_left(report=report)
+    national = actor.role == "national_admin"
     return {
         "report": report,
         "number": tracking_number_display(report.tracking_number),
+        "back": home_list(actor),
         "days_left": days_left,
         "days_late": -days_left if days_left is not None and days_left < 0 else 0,
         "timeline": timeline,
@@ -417,9 +339,32 @@ def _case_context(
         "identity_access": access,
         "reporter": card or backoffice.reporter_card(reporter=report.reporter, access=access),
         "revealed": card is not None,
+        "routing": national,
         "suggestion": suggestion,
-        "duplicates": reports.report_list_possible_duplicates(actor=actor, report=report),
+        "duplicates": (
+            reports.report_list_possible_duplicates(actor=actor, report=report) if national else []
+        ),
         "forms": forms,
         "agency_options": backoffice.agency_options() if Action.DISPOSE in forms else [],
         "chosen_agency": _chosen_agency(request, suggested),
     }
+
+
+@require_POST
+@staff_required
+def remind(request: HttpRequest, number: str) -> HttpResponse:
+    """A supervisor's (or national admin's) reminder from a list, also for a report
+    it sees only by number and state; back to the list it came from."""
+    actor = _actor(request)
+    report, _view = _report_get(actor, number)
+    try:
+        services.report_remind(actor=actor, report=report)
+    except AduanError as failure:
+        messages.error(request, str(failure.message))
+    else:
+        messages.success(
+            request,
+            str(_("Instansi yang menangani laporan %(number)s sudah diingatkan."))
+            % {"number": tracking_number_display(report.tracking_number)},
+        )
+    return redirect(safe_next_url(request) or reverse(home_list(actor)))

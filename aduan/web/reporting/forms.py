@@ -6,7 +6,6 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
-from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,6 +14,7 @@ from aduan.categories.selectors import category_tree
 from aduan.regions.models import Region
 from aduan.regions.selectors import region_cascade
 from aduan.reports.models import ReportType
+from aduan.reports.services import Upload
 
 # A report goes to the region's local government at least, so a regency or city is
 # the least the picker needs; district and village make it easier to find.
@@ -144,7 +144,7 @@ class AttachmentsField(forms.FileField):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
 
-    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile[bytes]]:
+    def clean(self, data: Any, initial: Any = None) -> list[Upload]:
         files = [f for f in (data if isinstance(data, list | tuple) else [data]) if f]
         if len(files) > settings.UPLOAD_MAX_FILES:
             raise forms.ValidationError(
@@ -161,7 +161,8 @@ class AttachmentsField(forms.FileField):
                     },
                     code="file_too_large",
                 )
-        return [super(AttachmentsField, self).clean(upload) for upload in files]
+        checked = [super(AttachmentsField, self).clean(upload) for upload in files]
+        return [Upload(name=upload.name or "", data=upload.read()) for upload in checked]
 
 
 def _attachments_help() -> str:

@@ -2,14 +2,12 @@
 the reporter's actions, and "my reports". Each view checks what was sent, calls the
 reports services and selectors, and renders; the rules live in those packages."""
 
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.uploadedfile import UploadedFile
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -189,10 +187,6 @@ def submit(request: HttpRequest) -> HttpResponse:
     return redirect("web:submitted", number=report.tracking_number)
 
 
-def _uploads(files: Iterable[UploadedFile[bytes]]) -> list[services.Upload]:
-    return [services.Upload(name=upload.name or "", data=upload.read()) for upload in files]
-
-
 def _report_submit(request: HttpRequest, place: PlaceForm, details: DetailsForm) -> Report:
     """The report and its files (the service writes them together or not at all)."""
     where, what = place.cleaned_data, details.cleaned_data
@@ -217,7 +211,7 @@ def _report_submit(request: HttpRequest, place: PlaceForm, details: DetailsForm)
         agency_hint=what["agency"],
         anonymous=what["anonymous"],
         confidential=what["confidential"],
-        files=_uploads(what["attachments"]),
+        files=what["attachments"],
     )
 
 
@@ -291,7 +285,7 @@ def _reporter_act(
             services.report_reopen(actor=actor, report=report, reason=data["reason"])
         else:
             services.report_supply_info(
-                actor=actor, report=report, text=data["text"], files=_uploads(data["attachments"])
+                actor=actor, report=report, text=data["text"], files=data["attachments"]
             )
     except AduanError as error:
         _put_error(form, error, _ACTION_FIELDS)
@@ -377,6 +371,7 @@ def _report_context(
         "report_files": by_event.get(None, []),
         "files_shown": can_see_attachments(actor, report),
         "is_reporter": can(actor, Action.REPLY, report),
+        "merged_into": reports.report_merged_into(actor=actor, report=report),
         "action_forms": forms,
     }
 
