@@ -271,15 +271,21 @@ def case_page(
     return CasePage(page=current, rows=rows)
 
 
-def _row(actor: Actor, report: Report, days_left: int | None, now: datetime) -> CaseRow:
+def _remindable(actor: Actor, report: Report, now: datetime) -> bool:
+    """May the actor remind the agency of this report now: it is the agency's turn
+    and its deadline passed (the service checks the same, and once a day)."""
     late = report.deadline_at is not None and report.deadline_at < now
+    return late and report.state in REMINDABLE_STATES and can(actor, Action.REMIND, report)
+
+
+def _row(actor: Actor, report: Report, days_left: int | None, now: datetime) -> CaseRow:
     return CaseRow(
         report,
         days_left,
         bounced_by=getattr(report, "bounced_by", "") or "",
         bounce_reason=getattr(report, "bounce_reason", "") or "",
         limited=report_view(actor, report) != View.FULL,
-        remindable=late and report.state in REMINDABLE_STATES and can(actor, Action.REMIND, report),
+        remindable=_remindable(actor, report, now),
     )
 
 
@@ -373,11 +379,22 @@ _STAFF_ACTIONS = (
 )
 
 
+# A final answer on a report without a follow-up yet is its first follow-up too
+# (report_answer writes both events).
+_THROUGH_FOLLOW_UP = frozenset({(Action.ANSWER, State.DISPOSITIONED)})
+
+
 def report_staff_actions(*, actor: Actor, report: Report) -> frozenset[str]:
     """What the actor may do to the report now: the policy says who, the transition
     table says when."""
+    now = timezone.now()
     return frozenset(
         action
         for action in _STAFF_ACTIONS
-        if can(actor, action, report) and workflow.next_state(action, report.state) is not None
+        if (action != Action.REMIND or _remindable(actor, report, now))
+        and can(actor, action, report)
+        and (
+            workflow.next_state(action, report.state) is not None
+            or (action, report.state) in _THROUGH_FOLLOW_UP
+        )
     )
