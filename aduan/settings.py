@@ -53,6 +53,14 @@ DATA_KEY = env_secret(
 
 DEBUG = env_bool("DEBUG", DEMO_MODE)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO_MODE else [])
+# Where people reach the site: links in messages (e-mail, SMS) are built on it.
+# Production defaults to https:// on the first allowed host.
+SITE_URL = env_str(
+    "ADUAN_SITE_URL",
+    "http://127.0.0.1:8000" if DEMO_MODE or not ALLOWED_HOSTS else f"https://{ALLOWED_HOSTS[0]}",
+).rstrip("/")
+if not SITE_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"ADUAN_SITE_URL: expected http(s)://…, got {SITE_URL!r}")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
@@ -208,6 +216,8 @@ AUTHENTICATION_BACKENDS = [
     "aduan.accounts.backends.IdentityBackend",
     # ... staff with their username.
     "django.contrib.auth.backends.ModelBackend",
+    # National admins manage reference data in the admin by their role alone.
+    "aduan.backoffice.permissions.NationalAdminBackend",
 ]
 # Authenticator apps list the staff account under this name.
 OTP_TOTP_ISSUER = "aduan"

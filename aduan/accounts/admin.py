@@ -60,6 +60,14 @@ class StaffChangeForm(_AssignmentCheck, UserChangeForm[User]):
         )
 
 
+def _is_superuser(request: HttpRequest) -> bool:
+    return bool(request.user.is_active and request.user.is_superuser)
+
+
+def _without(fields: Any, removed: tuple[str, ...]) -> tuple[Any, ...]:
+    return tuple(field for field in fields if field not in removed)
+
+
 @admin.register(User)
 class AduanUserAdmin(UserAdmin[User]):
     """Staff accounts: created here with a role, an agency and optionally a unit; they
@@ -96,6 +104,9 @@ class AduanUserAdmin(UserAdmin[User]):
         (_("Petugas"), {"fields": ("first_name", "last_name", "email", "role", "agency", "unit")}),
     )
     citizen_fieldsets = ((None, {"fields": ("username", "role", "is_active", "date_joined")}),)
+    # Only a superuser makes superusers or hands out permissions and groups: a
+    # national admin's rights come from the role (aduan/backoffice/permissions.py).
+    superuser_only_fields = ("is_superuser", "groups", "user_permissions")
 
     def _is_citizen(self, obj: User | None) -> bool:
         return obj is not None and obj.role == User.Role.CITIZEN
@@ -103,7 +114,22 @@ class AduanUserAdmin(UserAdmin[User]):
     def get_fieldsets(self, request: HttpRequest, obj: User | None = None) -> Any:
         if self._is_citizen(obj):
             return self.citizen_fieldsets
-        return super().get_fieldsets(request, obj)
+        fieldsets = super().get_fieldsets(request, obj)
+        if _is_superuser(request):
+            return fieldsets
+        return tuple(
+            (name, {**options, "fields": _without(options["fields"], self.superuser_only_fields)})
+            for name, options in fieldsets
+        )
+
+    def has_change_permission(self, request: HttpRequest, obj: User | None = None) -> bool:
+        """A national admin changes staff accounts, never a superuser's (its password
+        or second factor would be theirs to take) nor a citizen's (a password set here
+        would open the citizen's reports and contacts, anonymous ones included)."""
+        untouchable = obj is not None and (obj.is_superuser or self._is_citizen(obj))
+        if untouchable and not _is_superuser(request):
+            return False
+        return super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
         if self._is_citizen(obj):
@@ -114,8 +140,13 @@ class AduanUserAdmin(UserAdmin[User]):
     def staff_name(self, user: User) -> str:
         return user.get_full_name() if user.is_staff_member else "—"
 
-    @admin.action(description=_("Atur ulang verifikasi dua langkah (ponsel hilang)"))
+    @admin.action(
+        description=_("Atur ulang verifikasi dua langkah (ponsel hilang)"),
+        permissions=("change",),
+    )
     def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        if not _is_superuser(request):
+            queryset = queryset.filter(is_superuser=False).exclude(role=User.Role.CITIZEN)
         count = 0
         for user in queryset:
             services.second_factor_reset(user=user)

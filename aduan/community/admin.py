@@ -18,15 +18,18 @@ def _is_moderator(request: HttpRequest) -> bool:
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin[Comment]):
     """Moderation: national admins read comments, most reported first, and hide or
-    show them again. Citizens' words are never edited or deleted here."""
+    show them again. Citizens' words are never edited or deleted here, and their
+    authors are not named."""
 
     list_display = ("id", "report_number", "excerpt", "created_at", "abuse_reports", "hidden_at")
     list_filter = (("hidden_at", admin.EmptyFieldListFilter),)
     search_fields = ("report__tracking_number",)
     actions = ("hide", "unhide")
+    # Moderating judges the words, not who wrote them: the author's account is not
+    # shown (the report page itself calls a reporter only "Pelapor").
+    exclude = ("author",)
     readonly_fields = (
         "report",
-        "author",
         "body",
         "created_at",
         "hidden_at",
