@@ -131,6 +131,14 @@ class AduanUserAdmin(UserAdmin[User]):
             return False
         return super().has_change_permission(request, obj)
 
+    def formfield_for_choice_field(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        """Only a superuser turns an account into a citizen's: the admin makes staff."""
+        if db_field.name == "role" and not _is_superuser(request):
+            kwargs["choices"] = [
+                (value, label) for value, label in User.Role.choices if value != User.Role.CITIZEN
+            ]
+        return super().formfield_for_choice_field(db_field, request, **kwargs)
+
     def get_readonly_fields(self, request: HttpRequest, obj: User | None = None) -> Any:
         if self._is_citizen(obj):
             return ("username", "role", "date_joined")

@@ -212,3 +212,14 @@ def test_comment_pages_do_not_name_the_author(
     assert "Belum diperbaiki" in page
     for html in (listing, page):
         assert owner.username not in html and EMAIL not in html and PHONE not in html
+
+
+def test_a_national_admin_makes_staff_not_citizens(cast: Cast, national: Client) -> None:
+    liaison = cast.liaison.user
+    assert liaison is not None
+    url = _url("accounts.user", "change", liaison.pk)
+    assert 'value="citizen"' not in national.get(url).text
+    response = national.post(url, _staff_change_data(liaison, role="citizen", agency="", unit=""))
+    assert response.status_code == 200  # the form again, with the error
+    liaison.refresh_from_db()
+    assert liaison.role == "liaison"

@@ -303,3 +303,24 @@ def test_a_confidential_report_is_seen_only_by_its_agency(
         for path in ("/kantor/kotak-masuk", "/kantor/terlambat", "/kantor/eskalasi"):
             response = client.get(path)
             assert "Pungli di kantor kelurahan" not in response.content.decode()
+
+
+@pytest.mark.parametrize("follow_ups", [1, 12])
+def test_the_case_page_runs_a_fixed_number_of_queries(
+    cast: Cast,
+    admin: Client,
+    dispositioned: Callable[..., Report],
+    django_assert_max_num_queries: Any,
+    follow_ups: int,
+) -> None:
+    report = dispositioned()
+    for n in range(follow_ups):
+        event = services.report_follow_up(actor=cast.liaison, report=report, text=f"Langkah {n}")
+        services.report_attachment_add(
+            actor=cast.liaison, report=report, data=jpeg_with_exif(), event=event
+        )
+        services.report_note(actor=cast.agency_admin, report=report, text=f"Rapat ke-{n}")
+    admin.get(_url(report))  # reference data memoised, as in a running server
+    with django_assert_max_num_queries(10):
+        html = admin.get(_url(report)).content.decode()
+    assert html.count("Rapat ke-") == html.count("Langkah ") == follow_ups

@@ -127,6 +127,18 @@ def test_who_may_do_what(cast: Cast, reports: dict[str, Report], action: str) ->
             assert policy.can(actor, action, report) == (role in ACTIONS[action]), (role, flags)
 
 
+@pytest.mark.parametrize("role", sorted(VIEW))
+def test_the_scope_object_check_agrees_with_the_query(
+    cast: Cast, reports: dict[str, Report], role: str
+) -> None:
+    actor = cast.roles()[role]
+    for flags, report in reports.items():
+        in_query = Report.objects.filter(policy.scope_q(actor), pk=report.pk).exists()
+        assert policy.in_scope(actor, report) == in_query, flags
+    working = {"national", "agency_admin", "liaison", "supervisor", "integration", "system"}
+    assert any(policy.in_scope(actor, r) for r in reports.values()) == (role in working)
+
+
 def test_every_action_of_the_lifecycle_is_in_the_matrix() -> None:
     assert set(ACTIONS) == set(Action.values) - {Action.SUBMIT}
 
