@@ -204,6 +204,9 @@ API_MAX_PAGE_SIZE = env_int("ADUAN_API_MAX_PAGE_SIZE", 200, minimum=1)
 
 _LOG_LEVELS = ("debug", "info", "warning", "error")
 # Attachments: at most this many bytes each; images lose their metadata on upload.
+# Seconds each process keeps reference data (categories, deadline policies, holidays,
+# agencies) in memory: a change in the admin reaches every process within this time.
+REFERENCE_TTL = env_int("ADUAN_REFERENCE_TTL", 60)
 UPLOAD_MAX_BYTES = env_int("ADUAN_UPLOAD_MAX_BYTES", 10 * 1024 * 1024, minimum=1024)
 # ... and at most this many files with one report or one message.
 UPLOAD_MAX_FILES = env_int("ADUAN_UPLOAD_MAX_FILES", 5, minimum=1)
