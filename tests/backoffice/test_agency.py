@@ -12,40 +12,28 @@ from django.test import Client
 from aduan.agencies.models import Agency
 from aduan.reports import services
 from aduan.reports.models import Action, Attachment, Report, ReportEvent, State
-from tests.backoffice.conftest import StaffClient, national_client
+from tests.backoffice.conftest import (
+    StaffClient,
+    case_post,
+    case_url,
+    client_of,
+    fresh,
+    national_client,
+)
 from tests.reporting.conftest import jpeg_with_exif
 from tests.reports.conftest import Cast, MakeReport
 
 pytestmark = pytest.mark.django_db
 
 
-def _client(staff_client: StaffClient, actor: Any) -> Client:
-    assert actor.user is not None
-    client: Client = staff_client(actor.user)
-    return client
-
-
 @pytest.fixture
 def admin(cast: Cast, staff_client: StaffClient) -> Client:
-    return _client(staff_client, cast.agency_admin)
+    return client_of(staff_client, cast.agency_admin)
 
 
 @pytest.fixture
 def liaison(cast: Cast, staff_client: StaffClient) -> Client:
-    return _client(staff_client, cast.liaison)
-
-
-def _url(report: Report) -> str:
-    return f"/kantor/laporan/{report.tracking_number}"
-
-
-def _post(client: Client, report: Report, action: str, **data: Any) -> Any:
-    fields = {"action": action, "version": report.version, **data}
-    return client.post(_url(report), {k: v for k, v in fields.items() if v is not None})
-
-
-def _fresh(report: Report) -> Report:
-    return Report.objects.select_related("agency", "unit").get(pk=report.pk)
+    return client_of(staff_client, cast.liaison)
 
 
 # -- the inbox -------------------------------------------------------------------------
@@ -85,7 +73,7 @@ def test_a_liaisons_inbox_holds_its_units_reports_only(
     assert pupr.tracking_number in html and dishub.tracking_number not in html
     # A liaison filters by state, not by unit: it has one.
     assert 'name="unit"' not in html
-    other = _client(staff_client, cast.other_liaison).get("/kantor/kotak-masuk").content.decode()
+    other = client_of(staff_client, cast.other_liaison).get("/kantor/kotak-masuk").content.decode()
     assert dishub.tracking_number in other and pupr.tracking_number not in other
 
 
@@ -93,8 +81,8 @@ def test_the_inbox_is_not_the_national_admins_nor_a_supervisors(
     cast: Cast, staff_client: StaffClient
 ) -> None:
     for actor in (cast.national, cast.supervisor):
-        assert _client(staff_client, actor).get("/kantor/kotak-masuk").status_code == 404
-    assert _client(staff_client, cast.agency_admin).get("/kantor/verifikasi").status_code == 404
+        assert client_of(staff_client, actor).get("/kantor/kotak-masuk").status_code == 404
+    assert client_of(staff_client, cast.agency_admin).get("/kantor/verifikasi").status_code == 404
 
 
 # -- the agency admin's actions ----------------------------------------------------------
@@ -104,15 +92,15 @@ def test_the_agency_admin_assigns_to_a_unit(
     cast: Cast, admin: Client, dispositioned: Callable[..., Report]
 ) -> None:
     report = dispositioned()
-    html = admin.get(_url(report)).content.decode()
+    html = admin.get(case_url(report)).content.decode()
     for action in ("assign", "bounce", "follow_up", "answer", "note"):
         assert f'name="action" value="{action}"' in html
     for action in ("dispose", "archive", "intervene", "reveal", "redispose"):
         assert f'name="action" value="{action}"' not in html  # no sub-agency: no re-dispose
-    response = _post(admin, report, "assign", unit=cast.dishub.pk)
+    response = case_post(admin, report, "assign", unit=cast.dishub.pk)
     assert response.status_code == 302
-    assert _fresh(report).unit == cast.dishub
-    assert "Laporan sudah diteruskan ke unit kerja." in admin.get(_url(report)).content.decode()
+    assert fresh(report).unit == cast.dishub
+    assert "Laporan sudah diteruskan ke unit kerja." in admin.get(case_url(report)).content.decode()
 
 
 def test_another_agencys_unit_is_refused(
@@ -121,10 +109,10 @@ def test_another_agencys_unit_is_refused(
     report = dispositioned()
     foreign = cast.kabupaten.units.first()
     assert foreign is not None
-    response = _post(admin, report, "assign", unit=foreign.pk)
+    response = case_post(admin, report, "assign", unit=foreign.pk)
     assert response.status_code == 400
     assert "Masukkan pilihan yang valid" in response.content.decode()
-    assert _fresh(report).unit == cast.pupr
+    assert fresh(report).unit == cast.pupr
 
 
 def test_the_agency_admin_redisposes_to_a_sub_agency(
@@ -140,28 +128,28 @@ def test_the_agency_admin_redisposes_to_a_sub_agency(
     report = dispositioned()
     assert (
         f'<option value="{sub.pk}">Kecamatan Kejaksan</option>'
-        in admin.get(_url(report)).content.decode()
+        in admin.get(case_url(report)).content.decode()
     )
-    response = _post(admin, report, "redispose", agency=sub.pk, reason="Wilayah kecamatan")
+    response = case_post(admin, report, "redispose", agency=sub.pk, reason="Wilayah kecamatan")
     assert response.status_code == 302
-    report = _fresh(report)
+    report = fresh(report)
     assert report.agency == sub and report.unit is None
     # The parent agency still works on its sub-agency's reports.
-    assert admin.get(_url(report)).status_code == 200
+    assert admin.get(case_url(report)).status_code == 200
 
 
 def test_a_bounce_leaves_the_agency_and_reaches_the_bounced_queue(
     cast: Cast, staff_client: StaffClient, admin: Client, dispositioned: Callable[..., Report]
 ) -> None:
     report = dispositioned()
-    response = _post(admin, report, "bounce", reason="")
+    response = case_post(admin, report, "bounce", reason="")
     assert response.status_code == 400
-    assert _fresh(report).state == State.DISPOSITIONED
-    response = _post(admin, report, "bounce", reason="Jalan provinsi, bukan kota")
+    assert fresh(report).state == State.DISPOSITIONED
+    response = case_post(admin, report, "bounce", reason="Jalan provinsi, bukan kota")
     assert response.status_code == 302
     assert response["Location"] == "/kantor/kotak-masuk"  # the report is no longer theirs
-    assert _fresh(report).state == State.SUBMITTED
-    assert admin.get(_url(report)).status_code == 404
+    assert fresh(report).state == State.SUBMITTED
+    assert admin.get(case_url(report)).status_code == 404
     html = national_client(cast, staff_client).get("/kantor/dikembalikan").content.decode()
     assert report.tracking_number in html and "Jalan provinsi, bukan kota" in html
 
@@ -177,12 +165,12 @@ def test_the_liaison_follows_up_with_files_and_answers(
     cast: Cast, liaison: Client, dispositioned: Callable[..., Report]
 ) -> None:
     report = dispositioned()
-    html = liaison.get(_url(report)).content.decode()
+    html = liaison.get(case_url(report)).content.decode()
     assert 'enctype="multipart/form-data"' in html
     for action in ("assign", "bounce", "redispose"):
         assert f'name="action" value="{action}"' not in html
     response = liaison.post(
-        _url(report),
+        case_url(report),
         {
             "action": "follow_up",
             "version": report.version,
@@ -191,15 +179,15 @@ def test_the_liaison_follows_up_with_files_and_answers(
         },
     )
     assert response.status_code == 302
-    report = _fresh(report)
+    report = fresh(report)
     assert report.state == State.IN_PROGRESS
     event = ReportEvent.objects.get(report=report, action=Action.FOLLOW_UP)
     files = Attachment.objects.filter(event=event)
     assert files.count() == 2
     assert all(b"SecretCam" not in f.file.read() for f in files)  # EXIF stripped
-    response = _post(liaison, report, "answer", text="Jalan sudah ditambal.")
+    response = case_post(liaison, report, "answer", text="Jalan sudah ditambal.")
     assert response.status_code == 302
-    assert _fresh(report).state == State.ANSWERED
+    assert fresh(report).state == State.ANSWERED
     # The reporter reads both on their page, with the documents.
     assert cast.owner.user is not None
     owner = Client()
@@ -213,7 +201,7 @@ def test_a_bad_file_writes_nothing(liaison: Client, dispositioned: Callable[...,
     report = dispositioned()
     bad = SimpleUploadedFile("surat.pdf", b"not really a pdf", content_type="application/pdf")
     response = liaison.post(
-        _url(report),
+        case_url(report),
         {
             "action": "follow_up",
             "version": report.version,
@@ -223,7 +211,7 @@ def test_a_bad_file_writes_nothing(liaison: Client, dispositioned: Callable[...,
     )
     assert response.status_code == 400
     assert "surat.pdf" in response.content.decode()
-    assert _fresh(report).state == State.DISPOSITIONED
+    assert fresh(report).state == State.DISPOSITIONED
     assert not Attachment.objects.filter(report=report).exists()
     assert not ReportEvent.objects.filter(report=report, action=Action.FOLLOW_UP).exists()
 
@@ -232,9 +220,11 @@ def test_an_internal_note_is_never_the_reporters(
     cast: Cast, liaison: Client, dispositioned: Callable[..., Report]
 ) -> None:
     report = dispositioned()
-    response = liaison.post(_url(report), {"action": "note", "text": "Koordinasi dengan Dishub."})
+    response = liaison.post(
+        case_url(report), {"action": "note", "text": "Koordinasi dengan Dishub."}
+    )
     assert response.status_code == 302
-    assert "Koordinasi dengan Dishub." in liaison.get(_url(report)).content.decode()
+    assert "Koordinasi dengan Dishub." in liaison.get(case_url(report)).content.decode()
     assert cast.owner.user is not None
     owner = Client()
     owner.force_login(cast.owner.user)
@@ -249,9 +239,9 @@ def test_a_stale_form_is_told_and_applied_once(
 ) -> None:
     report = dispositioned()
     seen = report.version
-    assert _post(liaison, report, "follow_up", text="Sedang dikerjakan.").status_code == 302
+    assert case_post(liaison, report, "follow_up", text="Sedang dikerjakan.").status_code == 302
     response = admin.post(
-        _url(report), {"action": "follow_up", "version": seen, "text": "Sedang dikerjakan."}
+        case_url(report), {"action": "follow_up", "version": seen, "text": "Sedang dikerjakan."}
     )
     assert response.status_code == 409
     assert "statusnya kini: Ditindaklanjuti" in response.content.decode()
@@ -269,11 +259,11 @@ def test_agency_staff_see_no_contacts_and_no_anonymous_name(
     cast.reporter.save()
     named = dispositioned()
     anonymous = dispositioned(anonymous=True)
-    html = admin.get(_url(named)).content.decode()
+    html = admin.get(case_url(named)).content.decode()
     assert "Ani Suryani" in html and "3274010101010001" not in html
-    html = admin.get(_url(anonymous)).content.decode()
+    html = admin.get(case_url(anonymous)).content.decode()
     assert "Ani Suryani" not in html and 'value="reveal"' not in html
-    response = admin.post(_url(anonymous), {"action": "reveal"})
+    response = admin.post(case_url(anonymous), {"action": "reveal"})
     assert response.status_code == 403
     assert "Ani Suryani" not in response.content.decode()
 
@@ -283,12 +273,12 @@ def test_another_agencys_public_report_is_a_404_in_the_back_office(
 ) -> None:
     report = dispositioned(title="Laporan publik Kota Cirebon")
     assert Client().get(f"/laporan/{report.tracking_number}").status_code == 200  # public
-    other = _client(staff_client, cast.other_agency_admin)
-    response = other.get(_url(report))
+    other = client_of(staff_client, cast.other_agency_admin)
+    response = other.get(case_url(report))
     assert response.status_code == 404
     assert "Laporan publik Kota Cirebon" not in response.content.decode()
-    assert _post(other, report, "bounce", reason="x").status_code == 404
-    assert _fresh(report).state == State.DISPOSITIONED
+    assert case_post(other, report, "bounce", reason="x").status_code == 404
+    assert fresh(report).state == State.DISPOSITIONED
     assert report.tracking_number not in other.get("/kantor/kotak-masuk").content.decode()
 
 
@@ -296,10 +286,10 @@ def test_a_confidential_report_is_seen_only_by_its_agency(
     cast: Cast, staff_client: StaffClient, dispositioned: Callable[..., Report]
 ) -> None:
     report = dispositioned(confidential=True, title="Pungli di kantor kelurahan")
-    assert _client(staff_client, cast.agency_admin).get(_url(report)).status_code == 200
+    assert client_of(staff_client, cast.agency_admin).get(case_url(report)).status_code == 200
     for actor in (cast.other_agency_admin, cast.other_liaison, cast.supervisor):
-        client = _client(staff_client, actor)
-        assert client.get(_url(report)).status_code == 404
+        client = client_of(staff_client, actor)
+        assert client.get(case_url(report)).status_code == 404
         for path in ("/kantor/kotak-masuk", "/kantor/terlambat", "/kantor/eskalasi"):
             response = client.get(path)
             assert "Pungli di kantor kelurahan" not in response.content.decode()
@@ -320,7 +310,7 @@ def test_the_case_page_runs_a_fixed_number_of_queries(
             actor=cast.liaison, report=report, data=jpeg_with_exif(), event=event
         )
         services.report_note(actor=cast.agency_admin, report=report, text=f"Rapat ke-{n}")
-    admin.get(_url(report))  # reference data memoised, as in a running server
+    admin.get(case_url(report))  # reference data memoised, as in a running server
     with django_assert_max_num_queries(10):
-        html = admin.get(_url(report)).content.decode()
+        html = admin.get(case_url(report)).content.decode()
     assert html.count("Rapat ke-") == html.count("Langkah ") == follow_ups

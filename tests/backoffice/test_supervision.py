@@ -17,16 +17,14 @@ from aduan.outbox.models import Message
 from aduan.reporters.services import reporter_for_user
 from aduan.reports import services
 from aduan.reports.models import Action, Report, ReportEvent
-from tests.backoffice.conftest import StaffClient, national_client
+from tests.backoffice.conftest import StaffClient, client_of, national_client
 from tests.reports.conftest import Cast, MakeReport
 
 pytestmark = pytest.mark.django_db
 
-LISTS = {
-    "/kantor/verifikasi": {"national"},
-    "/kantor/dikembalikan": {"national"},
-    "/kantor/kotak-masuk": {"agency_admin", "liaison", "other_agency_admin", "other_liaison"},
-    "/kantor/terlambat": {
+# Every staff role of the cast, and the lists each one opens.
+STAFF = frozenset(
+    {
         "national",
         "agency_admin",
         "liaison",
@@ -34,24 +32,15 @@ LISTS = {
         "other_agency_admin",
         "other_liaison",
         "other_supervisor",
-    },
-}
-LISTS["/kantor/eskalasi"] = LISTS["/kantor/terlambat"]
-STAFF = (
-    "national",
-    "agency_admin",
-    "liaison",
-    "supervisor",
-    "other_agency_admin",
-    "other_liaison",
-    "other_supervisor",
+    }
 )
-
-
-def _client(staff_client: StaffClient, actor: Any) -> Client:
-    assert actor.user is not None
-    client: Client = staff_client(actor.user)
-    return client
+LISTS = {
+    "/kantor/verifikasi": {"national"},
+    "/kantor/dikembalikan": {"national"},
+    "/kantor/kotak-masuk": {"agency_admin", "liaison", "other_agency_admin", "other_liaison"},
+    "/kantor/terlambat": STAFF,
+    "/kantor/eskalasi": STAFF,
+}
 
 
 @pytest.fixture
@@ -67,12 +56,12 @@ def late(dispositioned: Callable[..., Report]) -> Callable[..., Report]:
 
 @pytest.mark.parametrize("path", sorted(LISTS))
 def test_who_opens_which_list(cast: Cast, staff_client: StaffClient, path: str) -> None:
-    for role in STAFF:
-        client = _client(staff_client, getattr(cast, role))
+    for role in sorted(STAFF):
+        client = client_of(staff_client, getattr(cast, role))
         for url in (path, f"{path}/unduh"):
             status = client.get(url).status_code
             assert status == (200 if role in LISTS[path] else 404), (role, url)
-    citizen = _client(staff_client, cast.owner)
+    citizen = client_of(staff_client, cast.owner)
     assert citizen.get(path).status_code == 302  # to the staff sign-in
     assert Client().get(path).status_code == 302
 
@@ -102,10 +91,12 @@ def test_each_role_sees_its_own_overdue_reports(
         "other_liaison": set(),
         "other_supervisor": set(),
     }.items():
-        html = _client(staff_client, getattr(cast, role)).get("/kantor/terlambat").content.decode()
+        html = (
+            client_of(staff_client, getattr(cast, role)).get("/kantor/terlambat").content.decode()
+        )
         shown = {r for r in (overdue, on_time, elsewhere) if r.tracking_number in html}
         assert shown == sees, role
-    html = _client(staff_client, cast.supervisor).get("/kantor/eskalasi").content.decode()
+    html = client_of(staff_client, cast.supervisor).get("/kantor/eskalasi").content.decode()
     assert overdue.tracking_number in html and "terlambat" in html
 
 
@@ -117,7 +108,7 @@ def test_the_supervisor_reminds_the_agency_once_a_day(
         actor.user.email = f"{actor.user.username}@cirebonkota.go.id"
         actor.user.save()
     report = late(title="Got tersumbat", anonymous=True)
-    supervisor = _client(staff_client, cast.supervisor)
+    supervisor = client_of(staff_client, cast.supervisor)
     html = supervisor.get("/kantor/terlambat").content.decode()
     assert f'action="/kantor/laporan/{report.tracking_number}/ingatkan"' in html
     response = supervisor.post(
@@ -157,16 +148,16 @@ def test_no_reminder_before_the_deadline_nor_by_outsiders(
     cast: Cast, staff_client: StaffClient, dispositioned: Callable[..., Report]
 ) -> None:
     report = dispositioned()
-    supervisor = _client(staff_client, cast.supervisor)
+    supervisor = client_of(staff_client, cast.supervisor)
     assert (
         'value="remind"'
         not in supervisor.get(f"/kantor/laporan/{report.tracking_number}").content.decode()
     )
     supervisor.post(f"/kantor/laporan/{report.tracking_number}/ingatkan")
     assert "belum melewati batas waktunya" in supervisor.get("/kantor/terlambat").content.decode()
-    other = _client(staff_client, cast.other_supervisor)
+    other = client_of(staff_client, cast.other_supervisor)
     assert other.post(f"/kantor/laporan/{report.tracking_number}/ingatkan").status_code == 404
-    agency = _client(staff_client, cast.agency_admin)
+    agency = client_of(staff_client, cast.agency_admin)
     agency.post(f"/kantor/laporan/{report.tracking_number}/ingatkan")
     assert not ReportEvent.objects.filter(report=report, action=Action.REMIND).exists()
     assert not Message.objects.filter(purpose="reminder").exists()
@@ -176,7 +167,7 @@ def test_a_supervisor_sees_a_confidential_overdue_report_by_number_only(
     cast: Cast, staff_client: StaffClient, late: Callable[..., Report]
 ) -> None:
     report = late(confidential=True, title="Pungli perizinan")
-    supervisor = _client(staff_client, cast.supervisor)
+    supervisor = client_of(staff_client, cast.supervisor)
     html = supervisor.get("/kantor/terlambat").content.decode()
     assert report.tracking_number[:4] in html and "Laporan rahasia" in html
     assert "Pungli perizinan" not in html
@@ -238,7 +229,7 @@ def test_every_list_runs_a_fixed_number_of_queries(
         ("supervisor", "/kantor/eskalasi"),
         ("national", "/kantor/eskalasi"),
     ]:
-        client = _client(staff_client, getattr(cast, role))
+        client = client_of(staff_client, getattr(cast, role))
         client.get(path)  # reference data memoised, as in a running server
         # Session, user, device, reporter, units, categories (2), count, rows,
         # holidays: none of them per row.
