@@ -85,6 +85,21 @@ class CaseFilters:
     q: str = ""
     order: str = CaseOrder.DEADLINE
 
+    @property
+    def reads_content(self) -> bool:
+        """Filters on what a report says or where it is from: matching on them would
+        tell something of a report the reader may see only by number and state."""
+        return bool(
+            self.q.strip()
+            or self.type
+            or self.category
+            or self.region
+            or self.channel
+            or self.unit is not None
+            or self.submitted_from
+            or self.submitted_to
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class CaseRow:
@@ -222,11 +237,13 @@ def report_list_inbox(
     return _sorted(_filtered(reports, filters, now), filters)
 
 
-def _watched(actor: Actor) -> QuerySet[Report]:
+def _watched(actor: Actor, filters: CaseFilters) -> QuerySet[Report]:
     """Open reports in the actor's scope, confidential ones included for whoever sees
-    them only in part (a supervisor: by number, state and deadline)."""
+    them only in part (a supervisor: by number, state and deadline) — unless the
+    filters read the reports' content, which those it sees in part must not answer."""
+    level = View.FULL if filters.reads_content else View.LIMITED
     return Report.objects.filter(
-        visible_q(actor, level=View.LIMITED), scope_q(actor), state__in=OPEN_STATES
+        visible_q(actor, level=level), scope_q(actor), state__in=OPEN_STATES
     ).select_related("agency__region", "unit", "category", "region")
 
 
@@ -236,7 +253,7 @@ def report_list_overdue(
     """Reports in the actor's scope whose staff deadline passed: the national
     admin's everywhere, an agency's own, a unit's own, a supervisor's agencies'."""
     now = now or timezone.now()
-    reports = _watched(actor).filter(_overdue_q(now))
+    reports = _watched(actor, filters).filter(_overdue_q(now))
     return _sorted(_filtered(reports, filters, now), filters)
 
 
@@ -246,7 +263,9 @@ def report_list_escalated(
     """Reports at twice their allowed time, escalated to the supervising agency and
     the national admin (DESIGN.md §4)."""
     now = now or timezone.now()
-    reports = _watched(actor).filter(escalate_at__lt=now, deadline_kind__in=STAFF_DEADLINES)
+    reports = _watched(actor, filters).filter(
+        escalate_at__lt=now, deadline_kind__in=STAFF_DEADLINES
+    )
     return _sorted(_filtered(reports, filters, now), filters)
 
 

@@ -263,6 +263,9 @@ def test_agency_staff_see_no_contacts_and_no_anonymous_name(
     assert "Ani Suryani" in html and "3274010101010001" not in html
     html = admin.get(case_url(anonymous)).content.decode()
     assert "Ani Suryani" not in html and 'value="reveal"' not in html
+    # Nor the reporter's account, which would link their anonymous reports.
+    assert cast.owner.user is not None
+    assert f"({cast.owner.user.username})" not in html
     response = admin.post(case_url(anonymous), {"action": "reveal"})
     assert response.status_code == 403
     assert "Ani Suryani" not in response.content.decode()

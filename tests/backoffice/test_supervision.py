@@ -175,6 +175,10 @@ def test_a_supervisor_sees_a_confidential_overdue_report_by_number_only(
     assert supervisor.get(f"/kantor/laporan/{report.tracking_number}").status_code == 404
     # It may still remind the agency of it.
     assert f'action="/kantor/laporan/{report.tracking_number}/ingatkan"' in html
+    # A search or a filter on content does not answer for what it may not read.
+    for query in ("q=pungli", "kategori=infrastruktur", "kanal=web", "wilayah=32"):
+        html = supervisor.get(f"/kantor/terlambat?{query}").content.decode()
+        assert report.tracking_number[:4] not in html, query
     response = supervisor.get("/kantor/terlambat/unduh")
     assert isinstance(response, StreamingHttpResponse)
     export = b"".join(response.streaming_content).decode("utf-8-sig")
