@@ -2,6 +2,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from aduan.demo.desk import DESK, demo_desk_create
 from aduan.demo.reports import SEED, demo_reports_create
 from aduan.demo.services import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts_create
 from aduan.lib.errors import AduanError
@@ -51,3 +52,7 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS(f"Demo reports: {created:,} created."))
         else:
             self.stdout.write(f"Demo reports: the database already holds {count:,} or more.")
+        if count and demo_desk_create():
+            self.stdout.write(
+                self.style.SUCCESS(f"Demo staff's desks: {len(DESK)} reports in Kota Cirebon.")
+            )
