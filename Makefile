@@ -49,6 +49,7 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-test
 	$(PY) bench/reference_api.py
 	$(PY) bench/portal.py
+	$(PY) bench/backoffice.py
 
 clean:
 	rm -rf $(VENV) var
