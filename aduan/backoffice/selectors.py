@@ -36,7 +36,7 @@ from aduan.reports.policy import (
     scope_q,
     visible_q,
 )
-from aduan.reports.search import reports_matching
+from aduan.reports.search import category_ids, reports_matching
 from aduan.reports.selectors import (
     report_clocks,  # the clocks of every agency in an export, built once
     report_days_left_many,
@@ -152,9 +152,7 @@ def _filtered(reports: QuerySet[Report], filters: CaseFilters, now: datetime) ->
     if filters.type:
         reports = reports.filter(type=filters.type)
     if filters.category:
-        reports = reports.filter(
-            Q(category__code=filters.category) | Q(category__parent__code=filters.category)
-        )
+        reports = reports.filter(category_id__in=category_ids(filters.category))
     if filters.region:
         code = filters.region
         reports = reports.filter(Q(region_id=code) | Q(region__code__startswith=f"{code}."))

@@ -16,6 +16,7 @@ from django.db.models import Q
 
 from aduan.accounts.models import User
 from aduan.agencies.models import Agency
+from aduan.lib.memo import reference_memo
 from aduan.reports.models import Action, Report, ReportEvent, State
 
 PUBLIC_STATES = frozenset({State.DISPOSITIONED, State.IN_PROGRESS, State.ANSWERED, State.CLOSED})
@@ -123,8 +124,18 @@ def scope_q(actor: Actor) -> Q:
 
 
 def _supervised_q(actor: Actor) -> Q:
-    agencies = Agency.objects.filter(supervisor_id=actor.agency_id)
-    return Q(agency_id__in=agencies.values("pk"))
+    # The ids themselves, not a subquery: PostgreSQL cannot guess how many reports a
+    # subquery's agencies hold and picks a plan for two (a province supervises
+    # thousands).
+    assert actor.agency_id is not None
+    return Q(agency_id__in=supervised_agency_ids(actor.agency_id))
+
+
+@reference_memo(maxsize=1024)
+def supervised_agency_ids(agency_id: int) -> tuple[int, ...]:
+    """The agencies one agency supervises (a province: its regencies and cities)."""
+    agencies = Agency.objects.filter(supervisor_id=agency_id).order_by("pk")
+    return tuple(agencies.values_list("pk", flat=True))
 
 
 # -- on one report -------------------------------------------------------------------

@@ -143,6 +143,11 @@ def is_category(code: str) -> bool:
     return code in _categories()[1]
 
 
+def category_ids(code: str) -> tuple[int, ...]:
+    """The ids a category code stands for: a parent, itself and its children."""
+    return _categories()[1].get(code, ())
+
+
 @reference_memo()
 def _agencies() -> dict[str, tuple[int, str, str, str | None]]:
     """Active agencies by code: id, name, kind, region code."""

@@ -6,12 +6,15 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from aduan.backoffice.selectors import CaseFilters, CaseOrder
-from aduan.categories.selectors import category_tree
+from aduan.lib.memo import reference_memo
+from aduan.lib.widgets import LongSelect
 from aduan.reports.models import ArchiveReason, Channel, ReportType, State
-from aduan.reports.search import provinces, regencies
+from aduan.reports.search import category_groups, provinces, regencies
 from aduan.web.reporting.forms import AttachmentsField
 
 
@@ -26,20 +29,29 @@ class Form(forms.Form):
 # -- list filters ----------------------------------------------------------------------
 
 
-def _category_choices() -> list[tuple[str, Any]]:
-    choices: list[tuple[str, Any]] = [("", _("Semua kategori"))]
-    for parent in category_tree():
-        children = getattr(parent, "active_children", [])
-        options = [(parent.code, _("%(name)s (semua)") % {"name": parent.label})]
-        options += [(child.code, child.label) for child in children]
-        choices.append((parent.label, options))
+@reference_memo(maxsize=4)
+def _category_choices(language: str) -> list[tuple[str, Any]]:
+    """Every category under its group, in one language; kept like the reference
+    data they come from."""
+    english = language == "en"
+    choices: list[tuple[str, Any]] = [("", str(_("Semua kategori")))]
+    for group in category_groups():
+        name = (group.name_en if english else "") or group.name
+        children = group.children_en if english else group.children
+        options = [(group.code, str(_("%(name)s (semua)") % {"name": name}))]
+        options += [(child.value, child.label) for child in children]
+        choices.append((name, options))
     return choices
 
 
-def _region_choices() -> list[tuple[str, Any]]:
-    choices: list[tuple[str, Any]] = [("", _("Semua wilayah"))]
+@reference_memo(maxsize=4)
+def _region_choices(language: str) -> list[tuple[str, Any]]:
+    """Provinces with their regencies and cities (names are the same in every
+    language; the words around them are not)."""
+    choices: list[tuple[str, Any]] = [("", str(_("Semua wilayah")))]
     for province in provinces():
-        options = [(province.value, _("%(name)s (seluruh provinsi)") % {"name": province.label})]
+        whole = str(_("%(name)s (seluruh provinsi)") % {"name": province.label})
+        options = [(province.value, whole)]
         options += [(regency.value, regency.label) for regency in regencies(province.value)]
         choices.append((province.label, options))
     return choices
@@ -56,8 +68,8 @@ class CaseFilterForm(Form):
         label=_("Unit kerja"), required=False, coerce=int, empty_value=None
     )
     jenis = forms.ChoiceField(label=_("Jenis"), required=False)
-    kategori = forms.ChoiceField(label=_("Kategori"), required=False)
-    wilayah = forms.ChoiceField(label=_("Wilayah"), required=False)
+    kategori = forms.ChoiceField(label=_("Kategori"), required=False, widget=LongSelect)
+    wilayah = forms.ChoiceField(label=_("Wilayah"), required=False, widget=LongSelect)
     kanal = forms.ChoiceField(label=_("Kanal"), required=False)
     terlambat = forms.BooleanField(label=_("Hanya yang terlambat"), required=False)
     dari = forms.DateField(
@@ -86,8 +98,9 @@ class CaseFilterForm(Form):
         else:
             del self.fields["unit"]
         self._choices("jenis", [("", _("Semua jenis")), *ReportType.choices])
-        self._choices("kategori", _category_choices())
-        self._choices("wilayah", _region_choices())
+        language = get_language() or settings.LANGUAGE_CODE
+        self._choices("kategori", _category_choices(language))
+        self._choices("wilayah", _region_choices(language))
         self._choices("kanal", [("", _("Semua kanal")), *Channel.choices])
 
     def _choices(self, name: str, choices: Sequence[tuple[Any, Any]]) -> None:
@@ -129,7 +142,7 @@ class VersionedForm(Form):
 
 
 class DisposeForm(VersionedForm):
-    agency = forms.TypedChoiceField(label=_("Instansi"), coerce=int)
+    agency = forms.TypedChoiceField(label=_("Instansi"), coerce=int, widget=LongSelect)
     unit = forms.TypedChoiceField(
         label=_("Unit kerja (boleh dikosongkan)"), coerce=int, required=False, empty_value=None
     )

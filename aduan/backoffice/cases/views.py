@@ -34,6 +34,7 @@ from aduan.backoffice.cases.forms import (
 from aduan.backoffice.cases.lists import lists_for
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.http import safe_next_url
+from aduan.lib.widgets import LongSelect
 from aduan.reports import selectors as reports
 from aduan.reports import services
 from aduan.reports.errors import StaleReport
@@ -345,9 +346,15 @@ def _case_context(
             reports.report_list_possible_duplicates(actor=actor, report=report) if national else []
         ),
         "forms": forms,
-        "agency_options": backoffice.agency_options() if Action.DISPOSE in forms else [],
-        "chosen_agency": _chosen_agency(request, suggested),
+        "agency_picker": _agency_picker(request, suggested) if Action.DISPOSE in forms else "",
     }
+
+
+def _agency_picker(request: HttpRequest, suggested: int | None) -> str:
+    """The select of "Pilih instansi lain": every agency, the chosen one selected."""
+    picker = LongSelect(choices=backoffice.agency_options())
+    chosen = _chosen_agency(request, suggested)
+    return picker.render("instansi", chosen, {"id": "id_instansi"})
 
 
 @require_POST
