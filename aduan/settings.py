@@ -150,7 +150,11 @@ def _database(url: str) -> dict[str, object]:
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # Short queries only: PostgreSQL's JIT compiler, set off by a poor estimate,
         # costs a list page tens of milliseconds and gains it nothing.
-        config.setdefault("OPTIONS", {})["options"] = "-c jit=off"
+        options = config.get("OPTIONS")
+        config["OPTIONS"] = {
+            **(options if isinstance(options, dict) else {}),
+            "options": "-c jit=off",
+        }
         # One test database per test process, so that runs side by side never collide.
         config["TEST"] = {"NAME": f"test_aduan_{os.getpid()}"}
     else:
