@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "aduan.reporters",
     "aduan.reports",
     "aduan.outbox",
+    "aduan.open311",
     "aduan.community",
     "aduan.reference",
     "aduan.web",
@@ -208,6 +209,8 @@ X_FRAME_OPTIONS = "DENY"
 # answer cheap.
 API_PAGE_SIZE = env_int("ADUAN_API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("ADUAN_API_MAX_PAGE_SIZE", 200, minimum=1)
+# Days a citizen's API token works after it is issued (then they sign in again).
+API_TOKEN_DAYS = env_int("ADUAN_API_TOKEN_DAYS", 90, minimum=1)
 
 _LOG_LEVELS = ("debug", "info", "warning", "error")
 # Attachments: at most this many bytes each; images lose their metadata on upload.

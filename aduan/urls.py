@@ -18,5 +18,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("kantor/", include("aduan.backoffice.urls")),
+    path("open311/", include("aduan.open311.urls")),
     path("", include("aduan.web.urls")),
 ]

@@ -4,6 +4,7 @@ from django.core.management.base import CommandError
 from django.test import Client, override_settings
 
 from aduan.accounts.models import User
+from aduan.open311.services import open311_client_check
 
 pytestmark = pytest.mark.django_db
 
@@ -46,3 +47,9 @@ def test_production_mode_refuses_demo_accounts() -> None:
     with pytest.raises(CommandError, match="mode demo"):
         call_command("seed_demo")
     assert not User.objects.exists()
+
+
+def test_it_prints_the_open311_demo_key(capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("seed_demo")
+    assert "api_key=demo-open311-key" in capsys.readouterr().out
+    assert open311_client_check("demo-open311-key").is_active

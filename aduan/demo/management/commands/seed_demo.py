@@ -6,6 +6,7 @@ from aduan.demo.desk import DESK, demo_desk_create
 from aduan.demo.reports import SEED, demo_reports_create
 from aduan.demo.services import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts_create
 from aduan.lib.errors import AduanError
+from aduan.open311.services import DEMO_KEY, open311_demo_client_ensure
 
 # Accounts only unless asked: `make run` asks for a few thousand reports (`--reports`).
 DEFAULT_REPORTS = 0
@@ -39,6 +40,11 @@ class Command(BaseCommand):
             "Staff sign in at /kantor/masuk with a second factor: add the key "
             f"{DEMO_TOTP_SECRET} to an authenticator app (demo only; the key is public)."
         )
+        if open311_demo_client_ensure() is not None:
+            self.stdout.write(
+                f"Open311 clients post reports at /open311/v2/requests.json with "
+                f"api_key={DEMO_KEY} (demo only; the key is public)."
+            )
         self._reports(options["reports"], options["seed"], progress=not options["no_progress"])
 
     def _reports(self, count: int, seed: int, *, progress: bool) -> None:
