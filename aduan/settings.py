@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "aduan.reports",
     "aduan.outbox",
     "aduan.open311",
+    "aduan.integrations",
     "aduan.community",
     "aduan.reference",
     "aduan.web",

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("", include("aduan.backoffice.signin.urls")),
     path("", include("aduan.backoffice.cases.urls")),
+    path("", include("aduan.backoffice.integrations.urls")),
 ]
