@@ -3,16 +3,20 @@ shape (problem+json) for every failure."""
 
 import logging
 
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
+from django_ratelimit.exceptions import Ratelimited
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from aduan.accounts.api import router as auth_router
 from aduan.agencies.api import router as agencies_router
 from aduan.categories.api import router as categories_router
 from aduan.lib.errors import AduanError
 from aduan.lib.problems import problem_from_error, problem_response
 from aduan.regions.api import router as regions_router
+from aduan.reports.api import router as reports_router
 
 logger = logging.getLogger(__name__)
 
@@ -28,6 +32,8 @@ api = NinjaAPI(
 api.add_router("/regions", regions_router)
 api.add_router("/agencies", agencies_router)
 api.add_router("/categories", categories_router)
+api.add_router("/auth", auth_router)
+api.add_router("/reports", reports_router)
 
 
 @api.exception_handler(AduanError)
@@ -65,6 +71,31 @@ def on_not_found(request: HttpRequest, error: Http404) -> HttpResponse:
 def on_unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
     return problem_response(
         request, status=401, code="unauthenticated", title=_("Perlu masuk terlebih dahulu.")
+    )
+
+
+@api.exception_handler(Ratelimited)
+def on_rate_limited(request: HttpRequest, error: Ratelimited) -> HttpResponse:
+    response = problem_response(
+        request,
+        status=429,
+        code="rate_limited",
+        title=_("Terlalu banyak permintaan. Coba lagi nanti."),
+    )
+    response["Retry-After"] = "60"
+    return response
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, error: SuspiciousOperation) -> HttpResponse:
+    # Django refuses a body larger than DATA_UPLOAD_MAX_MEMORY_SIZE, or a form with
+    # too many fields, while reading it: the sender's fault, never a server error.
+    if isinstance(error, RequestDataTooBig):
+        return problem_response(
+            request, status=413, code="too_large", title=_("Data yang dikirim terlalu besar.")
+        )
+    return problem_response(
+        request, status=400, code="bad_request", title=_("Permintaan tidak valid.")
     )
 
 

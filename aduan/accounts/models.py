@@ -88,3 +88,24 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} code {self.pk}"
+
+
+class ApiToken(models.Model):
+    """A citizen's key to the JSON API (an app on their phone). The token is shown
+    once, when it is issued; only its keyed hash is kept, so a copy of the database
+    signs nobody in. It expires (``settings.API_TOKEN_DAYS``) and can be revoked."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    # What the citizen calls it ("HP Android"), to tell their tokens apart.
+    name = models.CharField(max_length=100, blank=True)
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"], name="api_token_user")]
+
+    def __str__(self) -> str:
+        return f"API token {self.pk} of user {self.user_id}"

@@ -16,7 +16,6 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, Unit
 from aduan.lib.errors import InvalidInput
-from aduan.reporters.models import ChannelIdentity, Reporter
 from aduan.reports import workflow
 from aduan.reports.models import (
     OPEN_STATES,
@@ -29,7 +28,6 @@ from aduan.reports.models import (
 )
 from aduan.reports.policy import (
     Actor,
-    IdentityAccess,
     View,
     can,
     report_view,
@@ -350,38 +348,6 @@ def sub_agency_options(*, agency_id: int | None) -> list[tuple[int, str]]:
         return []
     agencies = Agency.objects.filter(parent_id=agency_id, is_active=True).order_by("name")
     return list(agencies.values_list("pk", "name"))
-
-
-# -- the reporter --------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ReporterCard:
-    """What of the reporter a staff member is shown, as the policy allows: the name
-    only, or the name with NIK and channel contacts."""
-
-    name: str
-    nik: str = ""
-    contacts: tuple[tuple[str, str], ...] = ()
-
-
-def reporter_card(*, reporter: Reporter, access: IdentityAccess) -> ReporterCard | None:
-    """The reporter as ``access`` (policy.identity_access, or "contacts" right after
-    a national admin opened an anonymous identity) lets them be shown."""
-    if access not in ("name", "contacts"):
-        return None
-    user = reporter.user
-    name = reporter.name or (user.get_full_name() if user is not None else "")
-    if access == "name":
-        return ReporterCard(name=name)
-    contacts: list[tuple[str, str]] = [
-        (identity.get_kind_display(), identity.value)
-        for identity in ChannelIdentity.objects.filter(reporter=reporter).order_by("kind", "id")
-    ]
-    email = (str(ChannelIdentity.Kind.EMAIL.label), user.email if user is not None else "")
-    if email[1] and email not in contacts:
-        contacts.append(email)
-    return ReporterCard(name=name, nik=reporter.nik, contacts=tuple(contacts))
 
 
 # -- what a staff member may do ------------------------------------------------------

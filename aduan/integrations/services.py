@@ -17,7 +17,7 @@ from aduan.lib.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from aduan.lib.text import clean_text
 from aduan.reports.policy import Actor
 
-KEY_START = "adn_"
+KEY_START = "adk_"
 # A rotated key keeps working this long, so the agency's system can switch over.
 ROTATION_GRACE = timedelta(hours=24)
 # How often a key's "last used" time is written: not on every request.

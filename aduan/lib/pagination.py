@@ -59,12 +59,16 @@ class PageResult[M: Model]:
     items: list[M]
 
 
-def paginate[M: Model](queryset: QuerySet[M], page: PageQuery, *, key: str) -> PageResult[M]:
-    """One page of ``queryset`` ordered by the unique field ``key``."""
+def paginate[M: Model](
+    queryset: QuerySet[M], page: PageQuery, *, key: str, descending: bool = False
+) -> PageResult[M]:
+    """One page of ``queryset`` ordered by the unique field ``key`` (largest first
+    when ``descending``)."""
     count = queryset.count()
-    rows = queryset.order_by(key)
+    rows = queryset.order_by(f"-{key}" if descending else key)
     if page.cursor:
-        rows = rows.filter(**{f"{key}__gt": _decode(page.cursor, queryset, key)})
+        after = "lt" if descending else "gt"
+        rows = rows.filter(**{f"{key}__{after}": _decode(page.cursor, queryset, key)})
     items = list(rows[: page.page_size + 1])
     has_more = len(items) > page.page_size
     items = items[: page.page_size]

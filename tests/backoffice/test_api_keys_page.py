@@ -27,7 +27,7 @@ def test_a_new_key_is_shown_once(admin: Client) -> None:
     html = response.content.decode()
     key = ApiKey.objects.get()
     secret = html.split('<code class="secret">')[1].split("</code>")[0]
-    assert secret.startswith("adn_") and services.api_key_authenticate(secret) is not None
+    assert secret.startswith("adk_") and services.api_key_authenticate(secret) is not None
     page = admin.get("/kantor/integrasi").content.decode()
     assert secret not in page and key.prefix in page and "SP4N Kota" in page
 

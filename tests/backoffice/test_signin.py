@@ -173,7 +173,7 @@ def test_next_stays_on_the_site(cast: Cast, client: Client, next_url: str, landi
 
 
 def test_log_in_posts_are_rate_limited(cast: Cast, client: Client, settings: LazySettings) -> None:
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "2/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login": "2/d"}
     data = {"username": "siapa", "password": "salah"}
     assert client.post("/kantor/masuk", data).status_code == 400
     assert client.post("/kantor/masuk", data).status_code == 400

@@ -233,7 +233,7 @@ def test_the_panel_is_two_queries(
 def test_commenting_too_often_is_refused(
     client: Client, cast: Cast, dispositioned: Make, settings: Any
 ) -> None:
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": "2/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": "2/d"}
     report = dispositioned()
     client.force_login(_user("budi"))
     assert _comment(client, report, "satu").status_code == 302

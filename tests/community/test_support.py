@@ -127,7 +127,7 @@ def test_support_is_a_post(client: Client, budi: User, dispositioned: Make) -> N
 def test_supporting_too_often_is_refused(
     client: Client, budi: User, dispositioned: Make, settings: Any
 ) -> None:
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "support": "3/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "support": "3/d"}
     report = dispositioned()
     url = f"/laporan/{report.tracking_number}/dukung"
     for path in (url, f"{url}/batal", url):

@@ -23,7 +23,7 @@ def _issue(cast: Cast, **kwargs: object) -> services.IssuedKey:
 def test_a_key_is_shown_once_and_stored_hashed(cast: Cast) -> None:
     issued = _issue(cast)
     key = ApiKey.objects.get()
-    assert issued.secret.startswith("adn_") and len(issued.secret) > 40
+    assert issued.secret.startswith("adk_") and len(issued.secret) > 40
     assert issued.secret not in (key.key_hash, key.prefix) and issued.secret[:12] == key.prefix
     assert key.agency_id == cast.kota.pk and key.scopes == [Scope.REPORTS_READ]
     found = services.api_key_authenticate(issued.secret)
@@ -33,7 +33,7 @@ def test_a_key_is_shown_once_and_stored_hashed(cast: Cast) -> None:
     assert not services.api_key_allows(found, Scope.REPORTS_WRITE)
 
 
-@pytest.mark.parametrize("secret", ["", "adn_", "adn_wrong", "x" * 500, "Bearer adn_x"])
+@pytest.mark.parametrize("secret", ["", "adk_", "adk_wrong", "x" * 500, "Bearer adk_x"])
 def test_unknown_secrets_open_nothing(cast: Cast, secret: str) -> None:
     _issue(cast)
     assert services.api_key_authenticate(secret) is None

@@ -26,7 +26,7 @@ urlpatterns = [path("comment", comment), path("", include("aduan.urls"))]
 
 @pytest.fixture
 def two_a_minute(settings: Any) -> None:
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": "2/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": "2/d"}
     calls.clear()
 
 

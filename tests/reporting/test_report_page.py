@@ -297,7 +297,7 @@ def test_another_citizen_cannot_act_on_a_confidential_report(
 def test_the_reporters_actions_are_rate_limited(
     client: Client, settings: Any, dispositioned: Callable[..., Report]
 ) -> None:
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": "2/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "comment": "2/d"}
     report = dispositioned()
     client = _login(client, "ani")
     codes = [

@@ -253,7 +253,7 @@ def test_a_confidential_report_is_kept_from_the_public(citizen: Client, client: 
 
 
 def test_submitting_is_rate_limited(citizen: Client, settings: Any) -> None:
-    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report": "2/m"}
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "report": "2/d"}
     assert [_post(citizen).status_code for _ in range(2)] == [302, 302]
     assert _post(citizen).status_code == 429
     assert Report.objects.count() == 2

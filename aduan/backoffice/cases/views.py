@@ -35,6 +35,7 @@ from aduan.backoffice.cases.lists import lists_for
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.http import safe_next_url
 from aduan.lib.widgets import LongSelect
+from aduan.reporters.selectors import ReporterCard, reporter_card
 from aduan.reports import selectors as reports
 from aduan.reports import services
 from aduan.reports.errors import StaleReport
@@ -256,7 +257,7 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
         except AduanError as failure:
             status, error = failure.status, str(failure.message)
         else:
-            card = backoffice.reporter_card(reporter=reporter, access="contacts")
+            card = reporter_card(reporter=reporter, access="contacts")
     elif action in _FORMS:
         form = _form(action, request, report, suggested, bound=True)
         status = 400
@@ -298,7 +299,7 @@ def _case_context(
     report: Report,
     suggestion: Suggestion | None,
     bound: dict[str, Form],
-    card: backoffice.ReporterCard | None,
+    card: ReporterCard | None,
 ) -> dict[str, Any]:
     attachments = reports.report_attachments(actor=actor, report=report)
     by_event: dict[int | None, list[Attachment]] = {}
@@ -338,7 +339,7 @@ def _case_context(
         "timeline": timeline,
         "report_files": by_event.get(None, []),
         "identity_access": access,
-        "reporter": card or backoffice.reporter_card(reporter=report.reporter, access=access),
+        "reporter": card or reporter_card(reporter=report.reporter, access=access),
         "revealed": card is not None,
         "routing": national,
         "suggestion": suggestion,

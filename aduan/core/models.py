@@ -1,0 +1,29 @@
+from django.db import models
+
+from aduan.lib.crypto import EncryptedTextField
+
+
+class IdempotencyKey(models.Model):
+    """The first answer to a POST sent with an ``Idempotency-Key`` header, so that a
+    client retrying it (a lost connection on a slow network) gets the same answer
+    and nothing is done twice (aduan.lib.idempotency). A row without a status is a
+    request still running."""
+
+    # Who sent it ("user:42"): the same key from two callers is two keys.
+    caller = models.CharField(max_length=64)
+    key = models.CharField(max_length=255)
+    # sha256 of method, path and body: the same key with another request is refused.
+    request_hash = models.CharField(max_length=64)
+    response_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    # JSON, encrypted: an answer may carry the reporter's own contacts (DESIGN.md §5).
+    response_body = EncryptedTextField(blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["caller", "key"], name="idempotency_key_unique")
+        ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_key_age")]
+
+    def __str__(self) -> str:
+        return f"idempotency key {self.key!r} of {self.caller}"

@@ -1,0 +1,397 @@
+"""The citizen's part of the JSON API: send a report, follow one's own, and act on
+it as its reporter (reply, supply information, confirm, re-open), support public
+reports. Each endpoint checks what was sent, calls a service or selector, and
+shows what the access policy lets the caller see."""
+
+from collections.abc import Callable
+from dataclasses import replace
+from typing import Annotated, Any
+
+from django.http import HttpRequest, JsonResponse
+from django.utils.translation import gettext_lazy as _
+from ninja import Path, Query, Router
+from ninja.errors import ValidationError
+from pydantic import BaseModel
+from pydantic import ValidationError as PydanticError
+
+from aduan.accounts.api import OptionalTokenAuth, token_auth, user_of
+from aduan.accounts.models import User
+from aduan.community import services as community
+from aduan.lib.errors import AduanError
+from aduan.lib.idempotency import idempotent
+from aduan.lib.pagination import Page, PageQuery, paginate
+from aduan.lib.ratelimit import limited
+from aduan.reporters.models import Reporter
+from aduan.reporters.selectors import reporter_card
+from aduan.reporters.services import reporter_for_user
+from aduan.reports import selectors, services
+from aduan.reports.models import Channel, Report
+from aduan.reports.policy import (
+    PUBLIC,
+    Actor,
+    View,
+    event_reason,
+    event_text,
+    identity_access,
+)
+from aduan.reports.schemas import (
+    AgencyBrief,
+    AttachmentOut,
+    ConfirmIn,
+    ContactOut,
+    EventOut,
+    ReopenIn,
+    ReportBrief,
+    ReporterOut,
+    ReportIn,
+    ReportLimited,
+    ReportOut,
+    SupportOut,
+    TextIn,
+)
+
+router = Router(tags=["reports"])
+
+Number = Annotated[str, Path(max_length=30, description="The tracking number.")]
+
+
+class UnsupportedMediaType(AduanError):
+    status = 415
+    default_code = "unsupported_media_type"
+    default_message = _("Kirim data sebagai application/json atau multipart/form-data.")
+
+
+# -- who is asking -------------------------------------------------------------------
+
+
+def _actor(request: HttpRequest) -> Actor:
+    user = user_of(request)
+    return Actor.for_user(user) if user is not None else PUBLIC
+
+
+def _reporter_actor(request: HttpRequest) -> tuple[Actor, User, Reporter]:
+    """The caller as a reporter, with the reporter profile made on first use."""
+    user = user_of(request)
+    assert user is not None  # the endpoint requires a token
+    reporter = reporter_for_user(user=user)
+    return replace(Actor.for_user(user), reporter_id=reporter.pk), user, reporter
+
+
+def _caller(user: User) -> str:
+    return f"user:{user.pk}"
+
+
+# -- what was sent -------------------------------------------------------------------
+
+
+def _parse[S: BaseModel](
+    request: HttpRequest, schema: type[S], *, files: bool = False
+) -> tuple[S, list[services.Upload]]:
+    """The body as ``schema``: JSON, or (where files may come) a multipart form
+    whose ``files`` field holds them. Anything else is 415; a body that breaks the
+    schema is 422 in the API's one error shape."""
+    content_type = request.content_type
+    uploads: list[services.Upload] = []
+    try:
+        if content_type == "application/json":
+            data = schema.model_validate_json(request.body or b"{}")
+        elif files and content_type == "multipart/form-data":
+            form = {name: request.POST.get(name) for name in request.POST}
+            data = schema.model_validate({k: v for k, v in form.items() if v != ""})
+            uploads = [
+                services.Upload(name=upload.name or "", data=upload.read())
+                for upload in request.FILES.getlist("files")
+            ]
+        else:
+            raise UnsupportedMediaType()
+    except PydanticError as error:
+        raise ValidationError(
+            [{**item, "loc": ("body", *item.get("loc", ()))} for item in error.errors()]
+        ) from None
+    return data, uploads
+
+
+def _request_body(schema: type[BaseModel], *, files: bool = False) -> dict[str, Any]:
+    """The OpenAPI description of a body ``_parse`` reads."""
+    content: dict[str, Any] = {"application/json": {"schema": schema.model_json_schema()}}
+    if files:
+        form = schema.model_json_schema()
+        form["properties"] = {
+            **form["properties"],
+            "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
+        }
+        content["multipart/form-data"] = {"schema": form}
+    return {"requestBody": {"required": True, "content": content}}
+
+
+# -- what is shown -------------------------------------------------------------------
+
+
+def _brief(report: Report) -> dict[str, Any]:
+    return {
+        "tracking_number": report.tracking_number,
+        "type": report.type,
+        "title": report.title,
+        "state": report.state,
+        "state_label": str(report.get_state_display()),
+        "category": report.category.code if report.category is not None else None,
+        "region": report.region_id,
+        "anonymous": report.is_anonymous,
+        "confidential": report.is_confidential,
+        "submitted_at": report.submitted_at,
+        "deadline_at": report.deadline_at,
+    }
+
+
+def _reporter(actor: Actor, report: Report) -> ReporterOut | None:
+    if identity_access(actor, report) != "contacts":
+        return None
+    card = reporter_card(reporter=report.reporter, access="contacts")
+    if card is None:
+        return None
+    return ReporterOut(
+        name=card.name,
+        contacts=[ContactOut(kind=kind, value=value) for kind, value in card.contacts],
+    )
+
+
+def report_out(actor: Actor, report: Report, view: View) -> dict[str, Any]:
+    """The report as the policy lets ``actor`` see it, ready for JSON."""
+    if view == View.LIMITED:
+        limited_view = ReportLimited(
+            tracking_number=report.tracking_number,
+            state=report.state,  # type: ignore[arg-type]
+            deadline_at=report.deadline_at,
+        )
+        return limited_view.model_dump(mode="json")
+    events = [
+        EventOut(
+            action=event.action,
+            label=str(event.get_action_display()),
+            from_state=event.from_state,  # type: ignore[arg-type]
+            to_state=event.to_state,  # type: ignore[arg-type]
+            text=event_text(actor, report, event),
+            reason=event_reason(actor, report, event),
+            created_at=event.created_at,
+        )
+        for event in selectors.report_timeline(actor=actor, report=report)
+    ]
+    agency = report.agency
+    out = ReportOut(
+        **_brief(report),
+        body=report.body,
+        channel=report.channel,
+        address=report.address,
+        latitude=report.latitude,
+        longitude=report.longitude,
+        incident_date=report.incident_date,
+        agency=AgencyBrief(id=agency.pk, code=agency.code, name=agency.name) if agency else None,
+        deadline_kind=report.deadline_kind,
+        support_count=report.support_count,
+        rating=report.rating,
+        closed_at=report.closed_at,
+        timeline=events,
+        attachments=[
+            AttachmentOut(
+                id=a.pk, content_type=a.content_type, size=a.size, created_at=a.created_at
+            )
+            for a in selectors.report_attachments(actor=actor, report=report)
+        ],
+        reporter=_reporter(actor, report),
+        actions=sorted(selectors.report_reporter_actions(actor=actor, report=report)),
+    )
+    return out.model_dump(mode="json")
+
+
+def _fresh(actor: Actor, number: str) -> dict[str, Any]:
+    report, view = selectors.report_get(actor=actor, tracking_number=number)
+    return report_out(actor, report, view)
+
+
+# -- endpoints -----------------------------------------------------------------------
+
+
+@router.post(
+    "",
+    response={201: ReportOut},
+    auth=token_auth,
+    summary="Send a report",
+    url_name="reports",
+    openapi_extra=_request_body(ReportIn, files=True),
+)
+@limited("report")
+def report_create(request: HttpRequest) -> JsonResponse:
+    actor, user, reporter = _reporter_actor(request)
+    data, files = _parse(request, ReportIn, files=True)
+
+    def run() -> tuple[int, Any]:
+        report = services.report_create(
+            actor=actor,
+            reporter=reporter,
+            type=data.type,
+            title=data.title,
+            body=data.body,
+            channel=Channel.API,
+            category=data.category,
+            location=services.Location(
+                region=data.region,
+                latitude=data.latitude,
+                longitude=data.longitude,
+                address=data.address,
+            ),
+            incident_date=data.incident_date,
+            agency_hint=data.agency,
+            anonymous=data.anonymous,
+            confidential=data.confidential,
+            files=files,
+        )
+        return 201, _fresh(actor, report.tracking_number)
+
+    return idempotent(request, caller=_caller(user), run=run)
+
+
+@router.get("/mine", response=Page[ReportBrief], auth=token_auth, summary="My reports")
+def report_list_mine(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
+    """The caller's own reports, the latest first."""
+    actor = _actor(request)
+    reports = selectors.report_list_for_reporter(actor=actor)
+    result = paginate(reports, page, key="id", descending=True)
+    return {
+        "count": result.count,
+        "next_cursor": result.next_cursor,
+        "items": [_brief(report) for report in result.items],
+    }
+
+
+@router.get(
+    "/{tracking_number}",
+    response=ReportOut | ReportLimited,
+    auth=OptionalTokenAuth(),
+    summary="One report, as far as the caller may see it",
+    url_name="report",
+)
+def report_detail(request: HttpRequest, tracking_number: Number) -> JsonResponse:
+    return JsonResponse(
+        _fresh(_actor(request), tracking_number), json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def _act(
+    request: HttpRequest, number: str, action: Callable[[Actor, Report], object]
+) -> JsonResponse:
+    """Does ``action`` as the report's reporter, at most once per Idempotency-Key;
+    answers with the report as it is now."""
+    actor, user, _reporter = _reporter_actor(request)
+
+    def run() -> tuple[int, Any]:
+        report, _view = selectors.report_get(actor=actor, tracking_number=number)
+        action(actor, report)
+        return 200, _fresh(actor, number)
+
+    return idempotent(request, caller=_caller(user), run=run)
+
+
+@router.post(
+    "/{tracking_number}/reply",
+    response=ReportOut,
+    auth=token_auth,
+    summary="Reply to the agency",
+    openapi_extra=_request_body(TextIn),
+)
+def report_reply(request: HttpRequest, tracking_number: Number) -> JsonResponse:
+    data, _files = _parse(request, TextIn)
+    return _act(
+        request,
+        tracking_number,
+        lambda actor, report: services.report_reply(
+            actor=actor, report=report, text=data.text, channel=Channel.API
+        ),
+    )
+
+
+@router.post(
+    "/{tracking_number}/supply-info",
+    response=ReportOut,
+    auth=token_auth,
+    summary="Send the information that was asked for",
+    openapi_extra=_request_body(TextIn, files=True),
+)
+def report_supply_info(request: HttpRequest, tracking_number: Number) -> JsonResponse:
+    data, files = _parse(request, TextIn, files=True)
+    return _act(
+        request,
+        tracking_number,
+        lambda actor, report: services.report_supply_info(
+            actor=actor, report=report, text=data.text, files=files, channel=Channel.API
+        ),
+    )
+
+
+@router.post(
+    "/{tracking_number}/confirm",
+    response=ReportOut,
+    auth=token_auth,
+    summary="Satisfied: close with a rating",
+    openapi_extra=_request_body(ConfirmIn),
+)
+def report_confirm(request: HttpRequest, tracking_number: Number) -> JsonResponse:
+    data, _files = _parse(request, ConfirmIn)
+    return _act(
+        request,
+        tracking_number,
+        lambda actor, report: services.report_confirm(
+            actor=actor,
+            report=report,
+            rating=data.rating,
+            comment=data.comment,
+            channel=Channel.API,
+        ),
+    )
+
+
+@router.post(
+    "/{tracking_number}/reopen",
+    response=ReportOut,
+    auth=token_auth,
+    summary="Not satisfied: re-open",
+    openapi_extra=_request_body(ReopenIn),
+)
+def report_reopen(request: HttpRequest, tracking_number: Number) -> JsonResponse:
+    data, _files = _parse(request, ReopenIn)
+    return _act(
+        request,
+        tracking_number,
+        lambda actor, report: services.report_reopen(
+            actor=actor, report=report, reason=data.reason, channel=Channel.API
+        ),
+    )
+
+
+def _support(request: HttpRequest, number: str, *, add: bool) -> dict[str, Any]:
+    actor = _actor(request)
+    report, _view = selectors.report_get(actor=actor, tracking_number=number)
+    if add:
+        community.support_add(actor=actor, report=report)
+    else:
+        community.support_remove(actor=actor, report=report)
+    report.refresh_from_db(fields=["support_count"])
+    return SupportOut(supported=add, support_count=report.support_count).model_dump()
+
+
+@router.post("/{tracking_number}/support", response=SupportOut, auth=token_auth, summary="Support")
+@limited("support")
+def report_support(request: HttpRequest, tracking_number: Number) -> JsonResponse:
+    user = user_of(request)
+    assert user is not None
+    return idempotent(
+        request,
+        caller=_caller(user),
+        run=lambda: (200, _support(request, tracking_number, add=True)),
+    )
+
+
+@router.delete(
+    "/{tracking_number}/support", response=SupportOut, auth=token_auth, summary="Take support back"
+)
+def report_unsupport(request: HttpRequest, tracking_number: Number) -> dict[str, Any]:
+    return _support(request, tracking_number, add=False)
