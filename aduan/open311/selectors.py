@@ -97,7 +97,10 @@ ATTRIBUTES: tuple[Attribute, ...] = (
     Attribute(
         "region",
         "string",
-        _("Kode wilayah Kemendagri tempat kejadian, misalnya 32.74.01 (kecamatan)."),
+        _(
+            "Kode wilayah Kemendagri tempat kejadian, misalnya 32.74.01 (kecamatan). Boleh "
+            "dikosongkan bila lat dan long dikirim: wilayahnya desa/kelurahan terdekat."
+        ),
     ),
 )
 

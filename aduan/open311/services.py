@@ -16,6 +16,7 @@ from aduan.lib import crypto
 from aduan.lib.errors import InvalidInput, NotFound, NotPermitted
 from aduan.open311.models import Open311Client
 from aduan.open311.selectors import ATTRIBUTES, service_get
+from aduan.regions.selectors import NEAREST_RADII_KM, region_nearest
 from aduan.reporters.models import ChannelIdentity
 from aduan.reporters.services import reporter_for_identity
 from aduan.reports.models import Channel, Report, ReportType
@@ -98,6 +99,8 @@ def _coordinate(value: str, *, name: str) -> float:
 
 
 def _location(request: ServiceRequest, region: str | None) -> Location:
+    """The place as given; without a region attribute, the region is the village
+    nearest to lat/long (a point with no village near it is refused)."""
     lat, long, address = request.lat.strip(), request.long.strip(), request.address_string.strip()
     if bool(lat) != bool(long):
         raise InvalidInput(_("Kirim lat dan long bersama-sama."), code="incomplete_coordinates")
@@ -105,12 +108,21 @@ def _location(request: ServiceRequest, region: str | None) -> Location:
         raise InvalidInput(
             _("Lokasi wajib diisi: lat dan long, atau address_string."), code="location_required"
         )
-    return Location(
-        region=region,
-        latitude=_coordinate(lat, name="lat") if lat else None,
-        longitude=_coordinate(long, name="long") if long else None,
-        address=address,
-    )
+    latitude = _coordinate(lat, name="lat") if lat else None
+    longitude = _coordinate(long, name="long") if long else None
+    if not region and latitude is not None and longitude is not None:
+        nearest = region_nearest(latitude=latitude, longitude=longitude)
+        if nearest is None:
+            raise InvalidInput(
+                _(
+                    "Titik lat/long tidak berada di Indonesia (tidak ada desa/kelurahan dalam "
+                    "%(km)s km). Periksa lat dan long, atau kirim attribute[region]."
+                )
+                % {"km": int(NEAREST_RADII_KM[-1])},
+                code="region_not_found",
+            )
+        region = nearest.code
+    return Location(region=region, latitude=latitude, longitude=longitude, address=address)
 
 
 def _attribute_values(attributes: Mapping[str, Sequence[str]]) -> dict[str, str]:

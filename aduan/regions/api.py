@@ -2,6 +2,7 @@ from typing import Literal
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
+from pydantic.config import JsonDict
 
 from aduan.lib.pagination import Page, PageQuery, PageResult, paginate
 from aduan.regions import selectors
@@ -10,6 +11,15 @@ from aduan.regions.models import Region
 router = Router(tags=["reference"])
 
 LevelName = Literal["province", "regency", "district", "village"]
+
+# A region code, dotted or not (32.74.01.1001 or 3274011001), for the filters:
+# documented so that clients (and Schemathesis) know the shape;
+# ``format_region_code`` checks it (400 invalid_region_code).
+REGION_CODE_PATTERN = (
+    r"^([0-9]{2}(\.[0-9]{2}(\.[0-9]{2}(\.[0-9]{4})?)?)?|[0-9]{2}([0-9]{2}([0-9]{2}([0-9]{4})?)?)?)$"
+)
+# As a filter, empty is the same as not given.
+REGION_CODE: JsonDict = {"pattern": f"^$|{REGION_CODE_PATTERN}"}
 
 
 class RegionBrief(Schema):
@@ -37,9 +47,14 @@ class RegionDetail(RegionOut):
 
 
 class RegionFilters(Schema):
-    parent: str | None = Field(default=None, description="Code of the parent region.")
+    parent: str | None = Field(
+        default=None, description="Code of the parent region.", json_schema_extra=REGION_CODE
+    )
     level: LevelName | None = None
-    q: str | None = Field(default=None, max_length=100, description="Part of the name.")
+    # No NUL: PostgreSQL cannot compare text with one (it was a 500).
+    q: str | None = Field(
+        default=None, max_length=100, pattern=r"^[^\x00]*$", description="Part of the name."
+    )
 
 
 @router.get("", response=Page[RegionOut], summary="List regions", url_name="regions")

@@ -41,6 +41,9 @@ class Region(models.Model):
             # Name search scans this narrow index instead of the table on SQLite; on
             # PostgreSQL a trigram index serves it (migration 0002).
             models.Index(fields=["level", "name"], name="region_level_name"),
+            # The region nearest to a point (selectors.region_nearest): a box on the
+            # centroids of one level.
+            models.Index(fields=["level", "latitude", "longitude"], name="region_level_point"),
         ]
 
     def __str__(self) -> str:

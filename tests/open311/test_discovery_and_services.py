@@ -61,6 +61,9 @@ def test_it_defines_a_service_with_its_attributes(fetch: Fetch) -> None:
         "information_request",
     ]
     assert [value["key"] for value in attributes["confidential"]["values"]] == ["true", "false"]
+    # Optional: without it the region is the village nearest to lat/long.
+    assert attributes["region"]["required"] is False
+    assert "lat" in attributes["region"]["description"]
     assert [attribute["order"] for attribute in answer.data["attributes"]] == [1, 2, 3, 4]
     assert all(attribute["variable"] is True for attribute in answer.data["attributes"])
 

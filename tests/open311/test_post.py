@@ -181,3 +181,54 @@ def test_a_created_key_is_stored_hashed(db: None) -> None:
     client, key = open311_client_create(name="Aplikasi")
     assert key not in client.key_hash and len(key) >= 32
     assert Open311Client.objects.get(key_hash=open311_key_hash(key)) == client
+
+
+# -- the region from lat/long ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_without_a_region_the_region_is_the_village_nearest_to_the_point(
+    post: Fetch, client_key: str, fmt: str
+) -> None:
+    # Balai Kota Cirebon, in Kecamatan Kejaksan.
+    answer = post(fmt, _form(client_key, **{"attribute[region]": None}))
+    assert answer.status == 200, answer.body
+    report = Report.objects.get()
+    assert report.region is not None and report.region.level == "village"
+    assert str(report.region_id).startswith("32.74.01.")
+    assert (report.latitude, report.longitude) == (-6.7063, 108.557)
+
+
+def test_an_explicit_region_wins_over_the_point(post: Fetch, client_key: str) -> None:
+    # A point in Kota Cirebon filed for Kabupaten Cirebon: the client knows better.
+    assert post("json", _form(client_key, **{"attribute[region]": "32.09"})).status == 200
+    assert Report.objects.get().region_id == "32.09"
+
+
+def test_a_place_given_by_address_alone_has_no_region_until_verified(
+    post: Fetch, client_key: str
+) -> None:
+    form = _form(client_key, lat=None, long=None, **{"attribute[region]": None})
+    assert post("json", form).status == 200
+    assert Report.objects.get().region_id is None
+
+
+@pytest.mark.parametrize(
+    "point",
+    [
+        ("48.8584", "2.2945"),  # Paris
+        ("-6.0", "127.0"),  # the Banda Sea
+        ("95", "108.5"),  # no latitude at all
+    ],
+)
+def test_a_point_with_no_region_near_it_is_refused(
+    post: Fetch, client_key: str, point: tuple[str, str]
+) -> None:
+    for fmt in ("json", "xml"):
+        form = _form(client_key, lat=point[0], long=point[1], **{"attribute[region]": None})
+        answer = post(fmt, form)
+        assert answer.status == 400, answer.body
+        (error,) = answer.data
+        assert str(error["code"]) == "400"
+        assert "attribute[region]" in error["description"]
+    assert not Report.objects.exists()
