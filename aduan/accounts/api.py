@@ -18,6 +18,7 @@ from aduan.accounts.tokens import (
     api_token_revoke,
     api_token_user,
 )
+from aduan.lib.problems import problem_responses
 from aduan.lib.ratelimit import limited
 
 router = Router(tags=["auth"])
@@ -101,6 +102,8 @@ class TokenOut(Schema):
     auth=None,
     summary="Sign in: a new API token",
     url_name="auth-token",
+    # Wrong credentials (401), a staff account (403), too many tries (429).
+    openapi_extra=problem_responses(401, 403, 429),
 )
 @limited("login")
 def token_create(request: HttpRequest, data: TokenIn) -> Status[dict[str, Any]]:

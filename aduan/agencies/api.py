@@ -7,6 +7,7 @@ from pydantic import BaseModel, Field
 from aduan.agencies import selectors
 from aduan.agencies.models import Agency
 from aduan.lib.pagination import Page, PageQuery, PageResult, paginate
+from aduan.regions.api import REGION_CODE
 
 router = Router(tags=["reference"])
 
@@ -37,9 +38,16 @@ class AgencyOut(AgencyBrief):
 
 
 class AgencyFilters(Schema):
-    region: str | None = Field(default=None, description="A region code; includes sub-regions.")
+    region: str | None = Field(
+        default=None,
+        description="A region code; includes sub-regions.",
+        json_schema_extra=REGION_CODE,
+    )
     kind: Agency.Kind | None = None
-    q: str | None = Field(default=None, max_length=100, description="Part of the name.")
+    # No NUL: PostgreSQL cannot compare text with one (it was a 500).
+    q: str | None = Field(
+        default=None, max_length=100, pattern=r"^[^\x00]*$", description="Part of the name."
+    )
 
 
 @router.get("", response=Page[AgencyOut], summary="List agencies", url_name="agencies")

@@ -16,7 +16,8 @@ def clean_text(
 ) -> str:
     """The text without surrounding blanks; InvalidInput naming ``field`` when it is
     required and empty (with ``empty`` as the message, if given) or too long."""
-    text = (value or "").strip()
+    # A NUL character is nothing anyone means to send, and PostgreSQL cannot store it.
+    text = (value or "").replace("\x00", "").strip()
     if required and not text:
         raise InvalidInput(empty or _("Isian ini wajib diisi."), code="required", field=field)
     if len(text) > maximum:
