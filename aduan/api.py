@@ -7,20 +7,20 @@ from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.exceptions import Ratelimited
-from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from aduan.accounts.api import router as auth_router
 from aduan.agencies.api import router as agencies_router
 from aduan.categories.api import router as categories_router
+from aduan.integrations.api import router as agency_router
 from aduan.lib.errors import AduanError
-from aduan.lib.problems import problem_from_error, problem_response
+from aduan.lib.problems import ProblemAPI, problem_from_error, problem_response
 from aduan.regions.api import router as regions_router
 from aduan.reports.api import router as reports_router
 
 logger = logging.getLogger(__name__)
 
-api = NinjaAPI(
+api = ProblemAPI(
     title="aduan API",
     version="1",
     description=(
@@ -34,6 +34,7 @@ api.add_router("/agencies", agencies_router)
 api.add_router("/categories", categories_router)
 api.add_router("/auth", auth_router)
 api.add_router("/reports", reports_router)
+api.add_router("/agency", agency_router)
 
 
 @api.exception_handler(AduanError)

@@ -152,10 +152,14 @@ def _database(url: str) -> dict[str, object]:
     elif config["ENGINE"] == "django.db.backends.postgresql":
         # Short queries only: PostgreSQL's JIT compiler, set off by a poor estimate,
         # costs a list page tens of milliseconds and gains it nothing.
+        # Server-side binding lets psycopg prepare a statement it has run a few times
+        # on a connection: a report's page joins six tables, and planning that join
+        # anew cost more than running it.
         options = config.get("OPTIONS")
         config["OPTIONS"] = {
             **(options if isinstance(options, dict) else {}),
             "options": "-c jit=off",
+            "server_side_binding": True,
         }
         # One test database per test process, so that runs side by side never collide.
         config["TEST"] = {"NAME": f"test_aduan_{os.getpid()}"}
@@ -212,6 +216,11 @@ API_PAGE_SIZE = env_int("ADUAN_API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("ADUAN_API_MAX_PAGE_SIZE", 200, minimum=1)
 # Days a citizen's API token works after it is issued (then they sign in again).
 API_TOKEN_DAYS = env_int("ADUAN_API_TOKEN_DAYS", 90, minimum=1)
+# May agencies' webhooks point at plain http:// and at addresses of this network
+# (loopback, private ranges)? Only for the demo and tests: in production a webhook
+# must be https:// on the public internet, or it could make the server call into
+# its own network.
+WEBHOOK_ALLOW_LOCAL = env_bool("ADUAN_WEBHOOK_ALLOW_LOCAL", DEMO_MODE)
 
 _LOG_LEVELS = ("debug", "info", "warning", "error")
 # Attachments: at most this many bytes each; images lose their metadata on upload.
@@ -269,6 +278,8 @@ RATE_LIMITS = env_rates(
         "report": "20/h",
         "comment": "30/h",
         "support": "120/h",
+        # Every call of an agency's system, per key and per address.
+        "agency": "6000/h",
     },
 )
 

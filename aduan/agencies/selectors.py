@@ -2,7 +2,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, Unit
@@ -78,3 +78,12 @@ def agency_choices_for_region(*, region: str | None) -> tuple[list[Agency], list
         Agency.objects.filter(is_active=True, kind__in=CENTRAL_KINDS, parent=None).order_by("name")
     )
     return local, central
+
+
+def units_of_agency(*, agency_id: int) -> QuerySet[Unit]:
+    """The active units of an agency and of its sub-agencies, the agency's first."""
+    return (
+        Unit.objects.filter(Q(agency_id=agency_id) | Q(agency__parent_id=agency_id), is_active=True)
+        .annotate(own=Case(When(agency_id=agency_id, then=0), default=1))
+        .order_by("own", "agency_id", "name", "pk")
+    )

@@ -223,11 +223,11 @@ def report_list_bounced(
 def report_list_inbox(
     *, actor: Actor, filters: CaseFilters, now: datetime | None = None
 ) -> QuerySet[Report]:
-    """What an agency admin's agency (and its sub-agencies) or a liaison's unit has
-    to handle: reports dispositioned to it and not closed yet, by default the most
-    urgent first."""
+    """What an agency admin's agency (and its sub-agencies) — or that agency's own
+    system — or a liaison's unit has to handle: reports dispositioned to it and not
+    closed yet, by default the most urgent first."""
     now = now or timezone.now()
-    if actor.role not in ("agency_admin", "liaison"):
+    if actor.role not in ("agency_admin", "liaison", "integration"):
         return Report.objects.none()
     reports = _reports(actor).filter(state__in=HANDLING_STATES)
     return _sorted(_filtered(reports, filters, now), filters)

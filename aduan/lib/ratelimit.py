@@ -1,6 +1,8 @@
 """Rate limits on what can be abused (sign-up, log-in, code requests, reports,
-comments): each POST counts once against the visitor's IP address and once against
-the signed-in account, at the rate ``settings.RATE_LIMITS`` names for its group.
+comments, an agency system's calls): each POST (or each request, where a group says
+so) counts once against the visitor's IP address and once against the caller — the
+signed-in account, or the agency's API key — at the rate ``settings.RATE_LIMITS``
+names for its group.
 Over the limit, the view is not run and the visitor gets a friendly page with HTTP
 429 (``aduan.web.views.rate_limited``)."""
 
@@ -9,6 +11,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.http import HttpRequest
+from django_ratelimit.core import user_or_ip
 from django_ratelimit.decorators import ratelimit
 
 View = TypeVar("View", bound=Callable[..., Any])
@@ -19,17 +22,27 @@ def _rate(group: str, request: HttpRequest) -> str:
     return str(settings.RATE_LIMITS[group.removeprefix(_PREFIX).split(":")[0]])
 
 
-def limited(group: str) -> Callable[[View], View]:
-    """Limits the view's POSTs to ``settings.RATE_LIMITS[group]`` per IP address and
-    per account (a visitor who is not signed in is counted by address alone)."""
+def _caller(group: str, request: HttpRequest) -> str:
+    """Who is counted: the agency's key, else the account, else the address."""
+    key = getattr(request, "api_key", None)
+    if key is not None:
+        return f"key:{key.pk}"
+    return str(user_or_ip(request))
+
+
+def limited(group: str, *, every_method: bool = False) -> Callable[[View], View]:
+    """Limits the view's POSTs (or all its requests, ``every_method``) to
+    ``settings.RATE_LIMITS[group]`` per IP address and per caller (a visitor who is
+    not signed in is counted by address alone)."""
     if group not in settings.RATE_LIMITS:
         raise KeyError(f"no rate limit named {group!r} in settings.RATE_LIMITS")
+    method = ratelimit.ALL if every_method else "POST"
 
     def decorate(view: View) -> View:
-        by_account = ratelimit(
-            group=f"{_PREFIX}{group}:account", key="user_or_ip", rate=_rate, method="POST"
+        by_caller = ratelimit(
+            group=f"{_PREFIX}{group}:account", key=_caller, rate=_rate, method=method
         )(view)
-        by_ip = ratelimit(group=f"{_PREFIX}{group}:ip", key="ip", rate=_rate, method="POST")
-        return by_ip(by_account)  # type: ignore[no-any-return]
+        by_ip = ratelimit(group=f"{_PREFIX}{group}:ip", key="ip", rate=_rate, method=method)
+        return by_ip(by_caller)  # type: ignore[no-any-return]
 
     return decorate

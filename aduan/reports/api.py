@@ -8,23 +8,21 @@ from dataclasses import replace
 from typing import Annotated, Any
 
 from django.http import HttpRequest, JsonResponse
-from django.utils.translation import gettext_lazy as _
 from ninja import Path, Query, Router
-from ninja.errors import ValidationError
-from pydantic import BaseModel
-from pydantic import ValidationError as PydanticError
 
 from aduan.accounts.api import OptionalTokenAuth, token_auth, user_of
 from aduan.accounts.models import User
 from aduan.community import services as community
-from aduan.lib.errors import AduanError
 from aduan.lib.idempotency import idempotent
 from aduan.lib.pagination import Page, PageQuery, paginate
+from aduan.lib.problems import problem_responses
 from aduan.lib.ratelimit import limited
+from aduan.regions.selectors import region_nearest
 from aduan.reporters.models import Reporter
 from aduan.reporters.selectors import reporter_card
 from aduan.reporters.services import reporter_for_user
 from aduan.reports import selectors, services
+from aduan.reports.api_bodies import parse_body, request_body
 from aduan.reports.models import Channel, Report
 from aduan.reports.policy import (
     PUBLIC,
@@ -55,12 +53,6 @@ router = Router(tags=["reports"])
 Number = Annotated[str, Path(max_length=30, description="The tracking number.")]
 
 
-class UnsupportedMediaType(AduanError):
-    status = 415
-    default_code = "unsupported_media_type"
-    default_message = _("Kirim data sebagai application/json atau multipart/form-data.")
-
-
 # -- who is asking -------------------------------------------------------------------
 
 
@@ -79,49 +71,6 @@ def _reporter_actor(request: HttpRequest) -> tuple[Actor, User, Reporter]:
 
 def _caller(user: User) -> str:
     return f"user:{user.pk}"
-
-
-# -- what was sent -------------------------------------------------------------------
-
-
-def _parse[S: BaseModel](
-    request: HttpRequest, schema: type[S], *, files: bool = False
-) -> tuple[S, list[services.Upload]]:
-    """The body as ``schema``: JSON, or (where files may come) a multipart form
-    whose ``files`` field holds them. Anything else is 415; a body that breaks the
-    schema is 422 in the API's one error shape."""
-    content_type = request.content_type
-    uploads: list[services.Upload] = []
-    try:
-        if content_type == "application/json":
-            data = schema.model_validate_json(request.body or b"{}")
-        elif files and content_type == "multipart/form-data":
-            form = {name: request.POST.get(name) for name in request.POST}
-            data = schema.model_validate({k: v for k, v in form.items() if v != ""})
-            uploads = [
-                services.Upload(name=upload.name or "", data=upload.read())
-                for upload in request.FILES.getlist("files")
-            ]
-        else:
-            raise UnsupportedMediaType()
-    except PydanticError as error:
-        raise ValidationError(
-            [{**item, "loc": ("body", *item.get("loc", ()))} for item in error.errors()]
-        ) from None
-    return data, uploads
-
-
-def _request_body(schema: type[BaseModel], *, files: bool = False) -> dict[str, Any]:
-    """The OpenAPI description of a body ``_parse`` reads."""
-    content: dict[str, Any] = {"application/json": {"schema": schema.model_json_schema()}}
-    if files:
-        form = schema.model_json_schema()
-        form["properties"] = {
-            **form["properties"],
-            "files": {"type": "array", "items": {"type": "string", "format": "binary"}},
-        }
-        content["multipart/form-data"] = {"schema": form}
-    return {"requestBody": {"required": True, "content": content}}
 
 
 # -- what is shown -------------------------------------------------------------------
@@ -217,14 +166,20 @@ def _fresh(actor: Actor, number: str) -> dict[str, Any]:
     auth=token_auth,
     summary="Send a report",
     url_name="reports",
-    openapi_extra=_request_body(ReportIn, files=True),
+    openapi_extra={**request_body(ReportIn, files=True), **problem_responses(403, 409, 429)},
 )
 @limited("report")
 def report_create(request: HttpRequest) -> JsonResponse:
     actor, user, reporter = _reporter_actor(request)
-    data, files = _parse(request, ReportIn, files=True)
+    data, files = parse_body(request, ReportIn, files=True)
 
     def run() -> tuple[int, Any]:
+        # Without a region, the village nearest to the point (if any is near).
+        nearest = (
+            None
+            if data.region
+            else region_nearest(latitude=data.latitude, longitude=data.longitude)
+        )
         report = services.report_create(
             actor=actor,
             reporter=reporter,
@@ -234,7 +189,7 @@ def report_create(request: HttpRequest) -> JsonResponse:
             channel=Channel.API,
             category=data.category,
             location=services.Location(
-                region=data.region,
+                region=data.region or (nearest.code if nearest else None),
                 latitude=data.latitude,
                 longitude=data.longitude,
                 address=data.address,
@@ -269,11 +224,18 @@ def report_list_mine(request: HttpRequest, page: Query[PageQuery]) -> dict[str, 
     auth=OptionalTokenAuth(),
     summary="One report, as far as the caller may see it",
     url_name="report",
+    # The token is optional: ``{}`` is the OpenAPI way to say "or none at all".
+    openapi_extra={"security": [{}]},
 )
 def report_detail(request: HttpRequest, tracking_number: Number) -> JsonResponse:
     return JsonResponse(
         _fresh(_actor(request), tracking_number), json_dumps_params={"ensure_ascii": False}
     )
+
+
+# What acting on a report may also answer: not its reporter (403), not in a state
+# that allows it, or the same Idempotency-Key still running (409).
+_ACTED_ON = problem_responses(403, 409)
 
 
 def _act(
@@ -296,10 +258,10 @@ def _act(
     response=ReportOut,
     auth=token_auth,
     summary="Reply to the agency",
-    openapi_extra=_request_body(TextIn),
+    openapi_extra={**request_body(TextIn), **_ACTED_ON},
 )
 def report_reply(request: HttpRequest, tracking_number: Number) -> JsonResponse:
-    data, _files = _parse(request, TextIn)
+    data, _files = parse_body(request, TextIn)
     return _act(
         request,
         tracking_number,
@@ -314,10 +276,10 @@ def report_reply(request: HttpRequest, tracking_number: Number) -> JsonResponse:
     response=ReportOut,
     auth=token_auth,
     summary="Send the information that was asked for",
-    openapi_extra=_request_body(TextIn, files=True),
+    openapi_extra={**request_body(TextIn, files=True), **_ACTED_ON},
 )
 def report_supply_info(request: HttpRequest, tracking_number: Number) -> JsonResponse:
-    data, files = _parse(request, TextIn, files=True)
+    data, files = parse_body(request, TextIn, files=True)
     return _act(
         request,
         tracking_number,
@@ -332,10 +294,10 @@ def report_supply_info(request: HttpRequest, tracking_number: Number) -> JsonRes
     response=ReportOut,
     auth=token_auth,
     summary="Satisfied: close with a rating",
-    openapi_extra=_request_body(ConfirmIn),
+    openapi_extra={**request_body(ConfirmIn), **_ACTED_ON},
 )
 def report_confirm(request: HttpRequest, tracking_number: Number) -> JsonResponse:
-    data, _files = _parse(request, ConfirmIn)
+    data, _files = parse_body(request, ConfirmIn)
     return _act(
         request,
         tracking_number,
@@ -354,10 +316,10 @@ def report_confirm(request: HttpRequest, tracking_number: Number) -> JsonRespons
     response=ReportOut,
     auth=token_auth,
     summary="Not satisfied: re-open",
-    openapi_extra=_request_body(ReopenIn),
+    openapi_extra={**request_body(ReopenIn), **_ACTED_ON},
 )
 def report_reopen(request: HttpRequest, tracking_number: Number) -> JsonResponse:
-    data, _files = _parse(request, ReopenIn)
+    data, _files = parse_body(request, ReopenIn)
     return _act(
         request,
         tracking_number,
@@ -378,7 +340,13 @@ def _support(request: HttpRequest, number: str, *, add: bool) -> dict[str, Any]:
     return SupportOut(supported=add, support_count=report.support_count).model_dump()
 
 
-@router.post("/{tracking_number}/support", response=SupportOut, auth=token_auth, summary="Support")
+@router.post(
+    "/{tracking_number}/support",
+    response=SupportOut,
+    auth=token_auth,
+    summary="Support",
+    openapi_extra=problem_responses(403, 409, 422, 429),
+)
 @limited("support")
 def report_support(request: HttpRequest, tracking_number: Number) -> JsonResponse:
     user = user_of(request)
@@ -391,7 +359,11 @@ def report_support(request: HttpRequest, tracking_number: Number) -> JsonRespons
 
 
 @router.delete(
-    "/{tracking_number}/support", response=SupportOut, auth=token_auth, summary="Take support back"
+    "/{tracking_number}/support",
+    response=SupportOut,
+    auth=token_auth,
+    summary="Take support back",
+    openapi_extra=problem_responses(403),
 )
 def report_unsupport(request: HttpRequest, tracking_number: Number) -> dict[str, Any]:
     return _support(request, tracking_number, add=False)

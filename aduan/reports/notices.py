@@ -2,8 +2,9 @@
 transaction as the change that caused it (DESIGN.md §6): rolled back together, sent
 only after commit. Each notice is written in its recipient's language.
 
-So far: the reporter of a report merged into another, and the staff of an agency a
-supervisor reminds. Every other lifecycle notice joins this module the same way."""
+So far: the reporter of a report merged into another, the staff of an agency a
+supervisor reminds, and the agencies' own systems through their webhooks. Every
+other lifecycle notice joins this module the same way."""
 
 from django.conf import settings
 from django.urls import reverse
@@ -11,10 +12,11 @@ from django.utils import translation
 from django.utils.translation import gettext
 
 from aduan.accounts.models import User
+from aduan.integrations.webhooks import webhook_events_record
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_send
 from aduan.reporters.models import ChannelIdentity, Reporter
-from aduan.reports.models import Report
+from aduan.reports.models import Report, ReportEvent
 from aduan.reports.tracking import tracking_number_display
 
 # The outbox channel that reaches each kind of identity.
@@ -117,3 +119,10 @@ def staff_reminded(*, report: Report, by: str, staff: list[User]) -> list[Messag
             )
         )
     return sent
+
+
+def agency_systems_told(*, report: Report, event: ReportEvent) -> None:
+    """The systems of the agencies handling the report hear of the events they
+    subscribed to (disposition, the reporter's reply, re-opening, closing, a
+    reminder) through their webhooks."""
+    webhook_events_record(report=report, event=event)

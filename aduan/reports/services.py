@@ -299,7 +299,7 @@ def _transition(
         for name, value in changes.items():
             setattr(report, name, value)
         report.state, report.version = to_state, report.version + 1
-        return ReportEvent.objects.create(
+        event = ReportEvent.objects.create(
             report=report,
             action=action,
             actor=actor.user,
@@ -315,6 +315,8 @@ def _transition(
             rating=rating,
             created_at=now,
         )
+        notices.agency_systems_told(report=report, event=event)
+        return event
 
 
 def _annotate(
@@ -323,7 +325,7 @@ def _annotate(
     """An event that changes nothing (an internal note, an identity opened)."""
     if not policy.can(actor, action, report):
         raise NotPermitted()
-    return ReportEvent.objects.create(
+    event = ReportEvent.objects.create(
         report=report,
         action=action,
         actor=actor.user,
@@ -338,6 +340,8 @@ def _annotate(
         is_internal=True,
         created_at=now,
     )
+    notices.agency_systems_told(report=report, event=event)
+    return event
 
 
 def _verification_due(rules: DeadlinePolicy, now: datetime) -> Deadline:
