@@ -8,7 +8,7 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -49,21 +49,39 @@ def manage(*args: str, env: Mapping[str, str]) -> None:
     subprocess.run([*MANAGE, *args], env=dict(env), check=True, cwd=ROOT)
 
 
+def granian(
+    port: int, *, workers: int = 2, app: str = "aduan.wsgi:application", extra: Sequence[str] = ()
+) -> list[str]:
+    """The command that serves ``app`` under granian (WSGI) on a loopback port."""
+    command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1"]
+    command += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
+    return [*command, *extra, app]
+
+
 @contextmanager
-def served(env: Mapping[str, str], *, workers: int = 2) -> Iterator[http.client.HTTPConnection]:
-    """The app under granian (WSGI) with static files collected; yields a keep-alive
-    connection once /readyz answers, and stops the server afterwards."""
+def served(
+    env: Mapping[str, str],
+    *,
+    workers: int = 2,
+    command: Callable[[int], list[str]] | None = None,
+) -> Iterator[http.client.HTTPConnection]:
+    """The app with static files collected, under granian (WSGI, ``workers``
+    processes) or the server ``command(port)`` starts; yields a keep-alive connection
+    once /readyz answers, and stops the server afterwards."""
     env = {**env, "ADUAN_VAR_DIR": str(VAR)}
     manage("collectstatic", "--no-input", "-v0", env=env)
     port = free_port()
-    command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1"]
-    command += ["--port", str(port), "--workers", str(workers), "--log-level", "warning"]
-    server = subprocess.Popen([*command, "aduan.wsgi:application"], env=env, cwd=ROOT)
+    argv = command(port) if command is not None else granian(port, workers=workers)
+    server = subprocess.Popen(argv, env=env, cwd=ROOT)
     try:
         yield wait_for(port, server)
     finally:
         server.terminate()
-        server.wait(timeout=20)
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
 
 
 def get(
