@@ -4,7 +4,7 @@ names. Every failure is the specification's error list — never a 500 on bad in
 
 import re
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from functools import wraps
 from typing import Any
 
@@ -12,6 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.exceptions import Ratelimited
@@ -20,7 +21,6 @@ from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.ratelimit import limited
 from aduan.open311 import selectors, services
 from aduan.open311.render import FORMATS, errors, respond
-from aduan.reports.models import Report
 from aduan.reports.tracking import is_valid, tracking_number_parse
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -57,8 +57,8 @@ def open311(*methods: str) -> Callable[[View], View]:
     return decorate
 
 
-def _iso(value: datetime | None) -> str | None:
-    return None if value is None else timezone.localtime(value).isoformat(timespec="seconds")
+def _iso(value: datetime | None, zone: tzinfo) -> str | None:
+    return None if value is None else value.astimezone(zone).isoformat(timespec="seconds")
 
 
 def _param(request: HttpRequest, name: str) -> str:
@@ -146,38 +146,47 @@ def service_definition(request: HttpRequest, code: str, *, fmt: str) -> HttpResp
 # -- service requests ----------------------------------------------------------------
 
 
-def _request_item(report: Report, notes: list[selectors.Note], *, extended: bool) -> dict[str, Any]:
-    closed = selectors.request_status(report) == "closed"
-    status_notes = next((note.description for note in reversed(notes) if note.description), None)
+def _request_item(
+    request: selectors.RequestRow,
+    notes: list[selectors.Note] | None,
+    *,
+    english: bool,
+    zone: tzinfo,
+) -> dict[str, Any]:
+    """One service request; ``notes`` with extensions only. The language and time
+    zone are the answer's, looked up once for the page."""
+    closed = selectors.request_status(request) == "closed"
+    if closed:
+        updated = request.closed_at or request.updated_at
+        expected = None
+    else:
+        updated = request.updated_at
+        expected = request.completion_due_at or request.deadline_at
     item: dict[str, Any] = {
-        "service_request_id": report.tracking_number,
+        "service_request_id": request.tracking_number,
         "status": "closed" if closed else "open",
-        "status_notes": status_notes,
-        "service_name": report.category.label if report.category else None,
-        "service_code": report.category.code if report.category else None,
-        "description": report.body,
-        "agency_responsible": report.agency.name if report.agency else None,
+        "status_notes": request.status_note or None,
+        "service_name": request.category_name_en if english else request.category_name,
+        "service_code": request.category_code,
+        "description": request.body,
+        "agency_responsible": request.agency_name,
         "service_notice": None,
-        "requested_datetime": _iso(report.submitted_at),
-        "updated_datetime": _iso(
-            report.closed_at if closed and report.closed_at else report.updated_at
-        ),
-        "expected_datetime": None
-        if closed
-        else _iso(report.completion_due_at or report.deadline_at),
-        "address": selectors.request_address(report) or None,
+        "requested_datetime": _iso(request.submitted_at, zone),
+        "updated_datetime": _iso(updated, zone),
+        "expected_datetime": _iso(expected, zone),
+        "address": selectors.request_address(request) or None,
         "address_id": None,
         "zipcode": None,
-        "lat": report.latitude,
-        "long": report.longitude,
+        "lat": request.latitude,
+        "long": request.longitude,
         # No file is linked: anonymous reports' files are never public, and a public
         # file link would be a second way to reach them to keep in step.
         "media_url": None,
     }
-    if extended:
+    if notes is not None:
         item["notes"] = [
             {
-                "datetime": _iso(note.datetime),
+                "datetime": _iso(note.datetime, zone),
                 "description": note.description or None,
                 "type": note.type,
                 "summary": note.summary,
@@ -187,10 +196,15 @@ def _request_item(report: Report, notes: list[selectors.Note], *, extended: bool
     return item
 
 
-def _request_items(reports: list[Report], *, extended: bool) -> list[dict[str, Any]]:
-    notes = selectors.request_notes(reports)
+def _request_items(requests: list[selectors.RequestRow], *, extended: bool) -> list[dict[str, Any]]:
+    notes = selectors.request_notes(requests) if extended else {}
+    english = (get_language() or "").startswith("en")
+    zone = timezone.get_current_timezone()
     return [
-        _request_item(report, notes.get(report.pk, []), extended=extended) for report in reports
+        _request_item(
+            request, notes.get(request.pk, []) if extended else None, english=english, zone=zone
+        )
+        for request in requests
     ]
 
 
@@ -259,7 +273,7 @@ def _requests_get(request: HttpRequest, fmt: str) -> HttpResponse:
                 _("Paling banyak %(max)s service_request_id sekaligus.") % {"max": PAGE_SIZE_MAX}
             )
         numbers = [tracking_number_parse(raw) for raw in ids]
-        found = list(reports.filter(tracking_number__in=numbers))
+        found = selectors.requests_rows(reports.filter(tracking_number__in=numbers))
         return respond(fmt, "service_requests", _request_items(found, extended=extended))
     codes = _list(_param(request, "service_code"))
     unknown = [code for code in codes if selectors.service_get(code=code) is None]
@@ -274,8 +288,7 @@ def _requests_get(request: HttpRequest, fmt: str) -> HttpResponse:
     reports = selectors.requests_filter(
         reports, service_codes=codes, start=start, end=end, statuses=statuses
     )
-    offset = (page - 1) * page_size
-    found = list(reports[offset : offset + page_size])
+    found = selectors.requests_page(reports, offset=(page - 1) * page_size, size=page_size)
     return respond(fmt, "service_requests", _request_items(found, extended=extended))
 
 
@@ -332,15 +345,15 @@ def requests(request: HttpRequest, *, fmt: str) -> HttpResponse:
 @open311("GET")
 def request_detail(request: HttpRequest, service_request_id: str, *, fmt: str) -> HttpResponse:
     number = service_request_id.strip()
-    report = (
-        selectors.requests_public().filter(tracking_number=number).first()
+    found = (
+        selectors.requests_rows(selectors.requests_public().filter(tracking_number=number))
         if is_valid(number)
-        else None
+        else []
     )
-    if report is None:
+    if not found:
         raise NotFound(_("service_request_id tidak ditemukan."))
     extended = _param(request, "extensions").lower() == "true"
-    return respond(fmt, "service_requests", _request_items([report], extended=extended))
+    return respond(fmt, "service_requests", _request_items(found, extended=extended))
 
 
 @open311("GET")

@@ -51,6 +51,8 @@ def reporter_for_user(*, user: User) -> Reporter:
     reporter, _created = Reporter.objects.get_or_create(
         user=user, defaults={"name": user.get_full_name() or user.username}
     )
+    # Both sides know each other now: neither is read again in this request.
+    reporter.user = user
     return reporter
 
 

@@ -3,11 +3,15 @@ it as its reporter (reply, supply information, confirm, re-open), support public
 reports. Each endpoint checks what was sent, calls a service or selector, and
 shows what the access policy lets the caller see."""
 
+import json
 from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any
 
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import get_language
 from ninja import Path, Query, Router
 
 from aduan.accounts.api import OptionalTokenAuth, token_auth, user_of
@@ -23,7 +27,7 @@ from aduan.reporters.selectors import reporter_card
 from aduan.reporters.services import reporter_for_user
 from aduan.reports import selectors, services
 from aduan.reports.api_bodies import parse_body, request_body
-from aduan.reports.models import Channel, Report
+from aduan.reports.models import Action, Channel, Report, State
 from aduan.reports.policy import (
     PUBLIC,
     Actor,
@@ -49,6 +53,7 @@ from aduan.reports.schemas import (
 )
 
 router = Router(tags=["reports"])
+_local = caches["local"]
 
 Number = Annotated[str, Path(max_length=30, description="The tracking number.")]
 
@@ -82,7 +87,9 @@ def _brief(report: Report) -> dict[str, Any]:
         "type": report.type,
         "title": report.title,
         "state": report.state,
-        "state_label": str(report.get_state_display()),
+        # The choice's own label: get_state_display() rebuilds (and translates) every
+        # label of the field on each call.
+        "state_label": str(State(report.state).label),
         "category": report.category.code if report.category is not None else None,
         "region": report.region_id,
         "anonymous": report.is_anonymous,
@@ -116,7 +123,7 @@ def report_out(actor: Actor, report: Report, view: View) -> dict[str, Any]:
     events = [
         EventOut(
             action=event.action,
-            label=str(event.get_action_display()),
+            label=str(Action(event.action).label),
             from_state=event.from_state,  # type: ignore[arg-type]
             to_state=event.to_state,  # type: ignore[arg-type]
             text=event_text(actor, report, event),
@@ -200,7 +207,8 @@ def report_create(request: HttpRequest) -> JsonResponse:
             confidential=data.confidential,
             files=files,
         )
-        return 201, _fresh(actor, report.tracking_number)
+        # The report as written, not read back: it is the caller's own, seen whole.
+        return 201, report_out(actor, report, View.FULL)
 
     return idempotent(request, caller=_caller(user), run=run)
 
@@ -227,10 +235,28 @@ def report_list_mine(request: HttpRequest, page: Query[PageQuery]) -> dict[str, 
     # The token is optional: ``{}`` is the OpenAPI way to say "or none at all".
     openapi_extra={"security": [{}]},
 )
-def report_detail(request: HttpRequest, tracking_number: Number) -> JsonResponse:
-    return JsonResponse(
-        _fresh(_actor(request), tracking_number), json_dumps_params={"ensure_ascii": False}
-    )
+def report_detail(request: HttpRequest, tracking_number: Number) -> HttpResponse:
+    actor = _actor(request)
+    if actor is PUBLIC:
+        return HttpResponse(_public_body(tracking_number), content_type="application/json")
+    return JsonResponse(_fresh(actor, tracking_number), json_dumps_params={"ensure_ascii": False})
+
+
+def _public_body(number: str) -> bytes:
+    """A public report as the public reads it — the most frequent call of all (apps
+    following reports, shared links) — rendered once per change and kept in the
+    process's own cache. The key holds what changes the answer (the version, bumped
+    by every step of the lifecycle; the support count; the time of the last change;
+    the language), so a changed report is never answered from an old rendering;
+    reference data (an agency's name) may lag by ``REFERENCE_TTL`` seconds."""
+    found = selectors.report_public_stamp(tracking_number=number)
+    language = get_language() or settings.LANGUAGE_CODE
+    key = f"report-public:{found.tracking_number}:{found.stamp}:{language}"
+    body: bytes | None = _local.get(key)
+    if body is None:
+        body = json.dumps(_fresh(PUBLIC, number), ensure_ascii=False).encode()
+        _local.set(key, body, timeout=settings.REFERENCE_TTL or 1)
+    return body
 
 
 # What acting on a report may also answer: not its reporter (403), not in a state

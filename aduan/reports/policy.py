@@ -215,8 +215,10 @@ def can_see_attachments(actor: Actor, report: Report) -> bool:
     return not report.is_anonymous
 
 
-# Texts an agency writes to the reporter: public wherever the report is.
-_AGENCY_TEXTS = frozenset({Action.FOLLOW_UP, Action.ANSWER})
+# Texts an agency writes to the reporter: public wherever the report is. Of a
+# timeline, the public reads these texts and nothing else (no reason, no note, nothing
+# the reporter wrote); Open311's status note is read in the query by this set.
+PUBLIC_TEXT_ACTIONS = frozenset({Action.FOLLOW_UP, Action.ANSWER})
 
 
 def event_text(actor: Actor, report: Report, event: ReportEvent) -> str:
@@ -226,7 +228,7 @@ def event_text(actor: Actor, report: Report, event: ReportEvent) -> str:
     handle it — it may carry personal details."""
     if not event.body or report_view(actor, report) != View.FULL:
         return ""
-    if event.action in _AGENCY_TEXTS:
+    if event.action in PUBLIC_TEXT_ACTIONS:
         return event.body
     if actor.role in ("national_admin", "system") or is_owner(actor, report):
         return event.body

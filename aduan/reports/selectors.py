@@ -55,6 +55,31 @@ def report_get(*, actor: Actor, tracking_number: str) -> tuple[Report, View]:
     return report, view
 
 
+@dataclass(frozen=True, slots=True)
+class PublicStamp:
+    """Which public report a number names, and a stamp that changes whenever what the
+    public reads of it may have changed."""
+
+    tracking_number: str
+    stamp: str
+
+
+def report_public_stamp(*, tracking_number: str) -> PublicStamp:
+    """One indexed read, for answering the public from a cache: the report must be
+    public (else NotFound, as ``report_get`` says for the public), and the stamp is
+    its version (every lifecycle step), support count and last change."""
+    number = tracking_number_parse(tracking_number)
+    row = (
+        Report.objects.filter(visible_q(PUBLIC), tracking_number=number)
+        .values_list("version", "support_count", "updated_at")
+        .first()
+    )
+    if row is None:
+        raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
+    version, support, updated = row
+    return PublicStamp(tracking_number=number, stamp=f"{version}.{support}.{updated.timestamp()}")
+
+
 def report_timeline(*, actor: Actor, report: Report) -> QuerySet[ReportEvent]:
     """The events the actor may read: internal ones only for staff who handle it."""
     events = report.events.select_related("agency", "unit").order_by("created_at", "id")

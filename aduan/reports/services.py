@@ -942,10 +942,14 @@ def report_attachment_add(
             raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
         raise NotPermitted()
     clean = clean_upload(data)
-    return Attachment.objects.create(
+    attachment = Attachment.objects.create(
         report=report,
         event=event,
         file=clean.content,
         content_type=clean.content_type,
         size=clean.content.size,
     )
+    if event is None:
+        # Not part of a lifecycle step, which marks the change itself.
+        Report.objects.filter(pk=report.pk).update(updated_at=timezone.now())
+    return attachment

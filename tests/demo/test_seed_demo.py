@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.test import Client, override_settings
@@ -53,3 +54,16 @@ def test_it_prints_the_open311_demo_key(capsys: pytest.CaptureFixture[str]) -> N
     call_command("seed_demo")
     assert "api_key=demo-open311-key" in capsys.readouterr().out
     assert open311_client_check("demo-open311-key").is_active
+
+
+def test_the_printed_token_recipe_works(client: Client, capsys: pytest.CaptureFixture[str]) -> None:
+    call_command("seed_demo")
+    recipe = next(line for line in capsys.readouterr().out.splitlines() if "curl" in line)
+    url = recipe.split("-X POST ")[1].split()[0]
+    body = recipe.split("-d '")[1].rstrip("'")
+    path = url.removeprefix(settings.SITE_URL)
+    response = client.post(path, body, content_type="application/json")
+    assert response.status_code == 201, response.content
+    token = response.json()["token"]
+    mine = client.get("/api/v1/reports/mine", headers={"authorization": f"Bearer {token}"})
+    assert mine.status_code == 200

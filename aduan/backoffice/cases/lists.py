@@ -212,7 +212,7 @@ def _csv_row(row: backoffice.CaseRow, *, bounced: bool, yes: str, no: str) -> li
         report.category.label if full and report.category else "",
         report.region.name if full and report.region else "",
         report.get_channel_display() if full else "",
-        report.get_state_display(),
+        State(report.state).label,
         _when(report.submitted_at) if full else "",
         _when(report.deadline_at),
         "" if days_left is None or days_left < 0 else str(days_left),

@@ -1,5 +1,6 @@
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aduan.demo.desk import DESK, demo_desk_create
@@ -39,6 +40,14 @@ class Command(BaseCommand):
         self.stdout.write(
             "Staff sign in at /kantor/masuk with a second factor: add the key "
             f"{DEMO_TOTP_SECRET} to an authenticator app (demo only; the key is public)."
+        )
+        site = settings.SITE_URL
+        self.stdout.write(
+            "Apps and scripts get a citizen's API token (the reply's `token`, sent as "
+            "`Authorization: Bearer …`; documentation at "
+            f"{site}/api/v1/docs):\n"
+            f"  curl -s -X POST {site}/api/v1/auth/token -H 'Content-Type: application/json' "
+            f'-d \'{{"username": "warga", "password": "{DEMO_PASSWORD}"}}\''
         )
         if open311_demo_client_ensure() is not None:
             self.stdout.write(
