@@ -1,8 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from aduan.integrations.models import Scope
+from aduan.integrations.models import Scope, WebhookEvent
 from aduan.integrations.services import NAME_MAX
+from aduan.integrations.webhooks import URL_MAX
 
 
 class ApiKeyForm(forms.Form):
@@ -16,6 +17,24 @@ class ApiKeyForm(forms.Form):
         choices=Scope.choices,
         widget=forms.CheckboxSelectMultiple,
         initial=[Scope.REPORTS_READ],
+    )
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class WebhookForm(forms.Form):
+    url = forms.CharField(
+        label=_("Alamat (URL)"),
+        max_length=URL_MAX,
+        help_text=_("Alamat https:// di sistem instansi yang menerima pemberitahuan."),
+    )
+    events = forms.MultipleChoiceField(
+        label=_("Peristiwa"),
+        choices=WebhookEvent.choices,
+        widget=forms.CheckboxSelectMultiple,
+        initial=[WebhookEvent.DISPOSITIONED],
     )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
