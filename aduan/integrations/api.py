@@ -34,7 +34,7 @@ from aduan.integrations.schemas import (
 )
 from aduan.integrations.services import api_key_actor, api_key_allows, api_key_authenticate
 from aduan.lib.errors import NotFound, NotPermitted
-from aduan.lib.idempotency import idempotent
+from aduan.lib.idempotency import IDEMPOTENT, idempotent
 from aduan.lib.pagination import Page, PageQuery, paginate
 from aduan.lib.problems import problem_responses
 from aduan.lib.ratelimit import limited
@@ -54,6 +54,8 @@ _API_ACTIONS = frozenset({Action.FOLLOW_UP, Action.ANSWER, Action.BOUNCE, Action
 # also meet a report that moved on (409).
 _READ = problem_responses(403, 429)
 _WRITE = problem_responses(403, 409, 429)
+# Those that honour an Idempotency-Key.
+_ACT = {**_WRITE, **IDEMPOTENT}
 
 
 # -- who is asking -------------------------------------------------------------------
@@ -239,7 +241,7 @@ def _act(request: HttpRequest, number: str, action: Any) -> JsonResponse:
     response=CaseOut,
     auth=agency_key,
     summary="Post a follow-up to the reporter",
-    openapi_extra={**request_body(FollowUpIn, files=True), **_WRITE},
+    openapi_extra={**request_body(FollowUpIn, files=True), **_ACT},
 )
 @limited("agency", every_method=True)
 def case_follow_up(request: HttpRequest, tracking_number: Number) -> JsonResponse:
@@ -259,7 +261,7 @@ def case_follow_up(request: HttpRequest, tracking_number: Number) -> JsonRespons
     auth=agency_key,
     summary="Post the final follow-up",
     description="The reporter then has working days to confirm or re-open it.",
-    openapi_extra={**request_body(FollowUpIn, files=True), **_WRITE},
+    openapi_extra={**request_body(FollowUpIn, files=True), **_ACT},
 )
 @limited("agency", every_method=True)
 def case_answer(request: HttpRequest, tracking_number: Number) -> JsonResponse:
@@ -278,7 +280,7 @@ def case_answer(request: HttpRequest, tracking_number: Number) -> JsonResponse:
     response=CaseOut,
     auth=agency_key,
     summary="Assign to one of the agency's units",
-    openapi_extra={**request_body(AssignIn), **_WRITE},
+    openapi_extra={**request_body(AssignIn), **_ACT},
 )
 @limited("agency", every_method=True)
 def case_assign(request: HttpRequest, tracking_number: Number) -> JsonResponse:
@@ -301,7 +303,7 @@ def case_assign(request: HttpRequest, tracking_number: Number) -> JsonResponse:
         "The report goes back to the national admin with the reason, to be disposed "
         "again; it leaves the agency's inbox, so the answer is its last brief."
     ),
-    openapi_extra={**request_body(BounceIn), **_WRITE},
+    openapi_extra={**request_body(BounceIn), **_ACT},
 )
 @limited("agency", every_method=True)
 def case_bounce(request: HttpRequest, tracking_number: Number) -> JsonResponse:
@@ -370,7 +372,7 @@ def webhook_list(request: HttpRequest) -> list[dict[str, Any]]:
         "`webhook-signature` (`v1,` + base64 HMAC-SHA256 of `id.timestamp.body` with the "
         "secret, which is shown in this answer only)."
     ),
-    openapi_extra={**request_body(WebhookIn), **_WRITE},
+    openapi_extra={**request_body(WebhookIn), **_ACT},
 )
 @limited("agency", every_method=True)
 def webhook_create(request: HttpRequest) -> JsonResponse:

@@ -25,6 +25,21 @@ from aduan.lib.errors import AduanError, Conflict, InvalidInput
 
 HEADER = "Idempotency-Key"
 KEY_MAX = 255
+# ``openapi_extra`` for an operation that honours the header.
+IDEMPOTENT: dict[str, Any] = {
+    "parameters": [
+        {
+            "name": HEADER,
+            "in": "header",
+            "required": False,
+            "description": (
+                "Any unique string: a repeated request with the same key answers as the "
+                "first did and does nothing again; the same key with another body is a 422."
+            ),
+            "schema": {"type": "string", "minLength": 1, "maxLength": KEY_MAX},
+        }
+    ]
+}
 KEY_TTL = timedelta(hours=24)
 
 Answer = tuple[int, Any]

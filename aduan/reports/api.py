@@ -17,7 +17,7 @@ from ninja import Path, Query, Router
 from aduan.accounts.api import OptionalTokenAuth, token_auth, user_of
 from aduan.accounts.models import User
 from aduan.community import services as community
-from aduan.lib.idempotency import idempotent
+from aduan.lib.idempotency import IDEMPOTENT, idempotent
 from aduan.lib.pagination import Page, PageQuery, paginate
 from aduan.lib.problems import problem_responses
 from aduan.lib.ratelimit import limited
@@ -173,7 +173,11 @@ def _fresh(actor: Actor, number: str) -> dict[str, Any]:
     auth=token_auth,
     summary="Send a report",
     url_name="reports",
-    openapi_extra={**request_body(ReportIn, files=True), **problem_responses(403, 409, 429)},
+    openapi_extra={
+        **request_body(ReportIn, files=True),
+        **problem_responses(403, 409, 429),
+        **IDEMPOTENT,
+    },
 )
 @limited("report")
 def report_create(request: HttpRequest) -> JsonResponse:
@@ -261,7 +265,7 @@ def _public_body(number: str) -> bytes:
 
 # What acting on a report may also answer: not its reporter (403), not in a state
 # that allows it, or the same Idempotency-Key still running (409).
-_ACTED_ON = problem_responses(403, 409)
+_ACTED_ON = {**problem_responses(403, 409), **IDEMPOTENT}
 
 
 def _act(
@@ -371,7 +375,7 @@ def _support(request: HttpRequest, number: str, *, add: bool) -> dict[str, Any]:
     response=SupportOut,
     auth=token_auth,
     summary="Support",
-    openapi_extra=problem_responses(403, 409, 422, 429),
+    openapi_extra={**problem_responses(403, 409, 422, 429), **IDEMPOTENT},
 )
 @limited("support")
 def report_support(request: HttpRequest, tracking_number: Number) -> JsonResponse:
