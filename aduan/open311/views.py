@@ -156,6 +156,7 @@ def _request_item(
     """One service request; ``notes`` with extensions only. The language and time
     zone are the answer's, looked up once for the page."""
     closed = selectors.request_status(request) == "closed"
+    category = request.category
     if closed:
         updated = request.closed_at or request.updated_at
         expected = None
@@ -166,8 +167,8 @@ def _request_item(
         "service_request_id": request.tracking_number,
         "status": "closed" if closed else "open",
         "status_notes": request.status_note or None,
-        "service_name": request.category_name_en if english else request.category_name,
-        "service_code": request.category_code,
+        "service_name": (category.name_en if english else category.name) if category else None,
+        "service_code": category.code if category else None,
         "description": request.body,
         "agency_responsible": request.agency_name,
         "service_notice": None,
