@@ -256,14 +256,7 @@ if CACHE_URL and not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
     if CACHE_URL
-    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aduan"},
-    # Each process's own: answers rendered once per change of what they show (a
-    # public report as the public reads it), keyed so that a change makes a new key.
-    "local": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "aduan-local",
-        "OPTIONS": {"MAX_ENTRIES": env_int("ADUAN_LOCAL_CACHE_ENTRIES", 5000, minimum=1)},
-    },
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "aduan"}
 }
 if not CACHE_URL and not DEMO_MODE:
     raise ImproperlyConfigured(

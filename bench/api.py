@@ -52,6 +52,9 @@ APP = "bare:application"  # the app with the bare reference view in front (bench
 SERVERS: dict[str, Callable[[int], list[str]]] = {
     "granian-2": lambda port: granian(port, workers=2, app=APP),
     "granian-4": lambda port: granian(port, workers=4, app=APP),
+    "granian-2x1": lambda port: granian(
+        port, workers=2, app=APP, extra=["--blocking-threads", "1"]
+    ),
     "granian-2x4": lambda port: granian(
         port, workers=2, app=APP, extra=["--blocking-threads", "4"]
     ),
@@ -304,7 +307,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads.")
     parser.add_argument(
-        "--servers", nargs="+", choices=sorted(SERVERS), default=["granian-2", "granian-4"]
+        "--servers", nargs="+", choices=sorted(SERVERS), default=["granian-2x1", "granian-2"]
     )
     parser.add_argument(
         "--only",

@@ -54,7 +54,8 @@ def api_token_user(*, value: str, now: datetime | None = None) -> tuple[ApiToken
         return None
     now = now or timezone.now()
     token = (
-        ApiToken.objects.select_related("user")
+        # The reporter profile too: nearly every call with a token acts as one.
+        ApiToken.objects.select_related("user__reporter")
         .filter(token_hash=_token_hash(value), revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )

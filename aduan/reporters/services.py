@@ -48,6 +48,11 @@ def reporter_for_identity(*, kind: str, value: str, name: str = "") -> Reporter:
 
 def reporter_for_user(*, user: User) -> Reporter:
     """The reporter profile of a signed-in citizen, created on first report."""
+    if User.reporter.is_cached(user):  # read with the user (an API token does)
+        try:
+            return user.reporter
+        except Reporter.DoesNotExist:
+            pass
     reporter, _created = Reporter.objects.get_or_create(
         user=user, defaults={"name": user.get_full_name() or user.username}
     )

@@ -8,8 +8,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Annotated, Any
 
-from django.conf import settings
-from django.core.cache import caches
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
 from ninja import Path, Query, Router
@@ -18,6 +16,7 @@ from aduan.accounts.api import OptionalTokenAuth, token_auth, user_of
 from aduan.accounts.models import User
 from aduan.community import services as community
 from aduan.lib.idempotency import IDEMPOTENT, idempotent
+from aduan.lib.memo import reference_memo
 from aduan.lib.pagination import Page, PageQuery, paginate
 from aduan.lib.problems import problem_responses
 from aduan.lib.ratelimit import limited
@@ -53,7 +52,8 @@ from aduan.reports.schemas import (
 )
 
 router = Router(tags=["reports"])
-_local = caches["local"]
+# Public reports whose rendering each process keeps (a few KiB each).
+PUBLIC_RENDERINGS_KEPT = 5000
 
 Number = Annotated[str, Path(max_length=30, description="The tracking number.")]
 
@@ -111,8 +111,11 @@ def _reporter(actor: Actor, report: Report) -> ReporterOut | None:
     )
 
 
-def report_out(actor: Actor, report: Report, view: View) -> dict[str, Any]:
-    """The report as the policy lets ``actor`` see it, ready for JSON."""
+def report_out(
+    actor: Actor, report: Report, view: View, *, has_files: bool = True
+) -> dict[str, Any]:
+    """The report as the policy lets ``actor`` see it, ready for JSON (``has_files``
+    False: the caller knows it has no attachments, which are then not looked for)."""
     if view == View.LIMITED:
         limited_view = ReportLimited(
             tracking_number=report.tracking_number,
@@ -151,7 +154,7 @@ def report_out(actor: Actor, report: Report, view: View) -> dict[str, Any]:
             AttachmentOut(
                 id=a.pk, content_type=a.content_type, size=a.size, created_at=a.created_at
             )
-            for a in selectors.report_attachments(actor=actor, report=report)
+            for a in (selectors.report_attachments(actor=actor, report=report) if has_files else [])
         ],
         reporter=_reporter(actor, report),
         actions=sorted(selectors.report_reporter_actions(actor=actor, report=report)),
@@ -212,7 +215,7 @@ def report_create(request: HttpRequest) -> JsonResponse:
             files=files,
         )
         # The report as written, not read back: it is the caller's own, seen whole.
-        return 201, report_out(actor, report, View.FULL)
+        return 201, report_out(actor, report, View.FULL, has_files=bool(files))
 
     return idempotent(request, caller=_caller(user), run=run)
 
@@ -248,19 +251,20 @@ def report_detail(request: HttpRequest, tracking_number: Number) -> HttpResponse
 
 def _public_body(number: str) -> bytes:
     """A public report as the public reads it — the most frequent call of all (apps
-    following reports, shared links) — rendered once per change and kept in the
-    process's own cache. The key holds what changes the answer (the version, bumped
-    by every step of the lifecycle; the support count; the time of the last change;
-    the language), so a changed report is never answered from an old rendering;
+    following reports, shared links) — rendered once per change and kept by each
+    process. The key holds what changes the answer (the version, bumped by every
+    step of the lifecycle; the support count; the time of the last change; the
+    language), so a changed report is never answered from an old rendering;
     reference data (an agency's name) may lag by ``REFERENCE_TTL`` seconds."""
     found = selectors.report_public_stamp(tracking_number=number)
-    language = get_language() or settings.LANGUAGE_CODE
-    key = f"report-public:{found.tracking_number}:{found.stamp}:{language}"
-    body: bytes | None = _local.get(key)
-    if body is None:
-        body = json.dumps(_fresh(PUBLIC, number), ensure_ascii=False).encode()
-        _local.set(key, body, timeout=settings.REFERENCE_TTL or 1)
-    return body
+    return _public_rendering(found.tracking_number, found.stamp, get_language() or "")
+
+
+@reference_memo(maxsize=PUBLIC_RENDERINGS_KEPT)
+def _public_rendering(number: str, stamp: str, language: str) -> bytes:
+    # ``stamp`` and ``language`` are part of the key: the rendering is the current
+    # one, in the active language.
+    return json.dumps(_fresh(PUBLIC, number), ensure_ascii=False).encode()
 
 
 # What acting on a report may also answer: not its reporter (403), not in a state

@@ -7,11 +7,11 @@ from io import BytesIO
 from typing import Any
 
 import pytest
-from django.core.cache import caches
 from django.test import Client
 from PIL import Image
 
 from aduan.community import services as community
+from aduan.lib.memo import reference_memo_clear
 from aduan.reports import services
 from aduan.reports.models import Report
 from tests.api.conftest import Tokens, bearer
@@ -23,8 +23,8 @@ Make = Callable[..., Report]
 
 
 @pytest.fixture(autouse=True)
-def _empty_cache() -> None:
-    caches["local"].clear()
+def _nothing_kept() -> None:
+    reference_memo_clear()
 
 
 def _public(api: Client, report: Report) -> dict:  # type: ignore[type-arg]
