@@ -27,3 +27,24 @@ def clean_text(
             field=field,
         )
     return text
+
+
+_SENTENCE_END = (".", "!", "?", "\n")
+
+
+def title_from_text(text: str, *, maximum: int = 80) -> str:
+    """A title for a report that came without one (an SMS, a post): its first
+    sentence (if it has three words or more), or as many whole words as fit in
+    ``maximum`` characters with an ellipsis; a single word longer than that is cut."""
+    first = text.strip()
+    for end in _SENTENCE_END:
+        head, found, _rest = first.partition(end)
+        if found and len(head.split()) >= 3:
+            first = head.strip()
+    first = " ".join(first.split())
+    if len(first) <= maximum:
+        return first
+    cut = first[: maximum - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:-") + "…"
