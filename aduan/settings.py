@@ -7,6 +7,7 @@ import tempfile
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -20,6 +21,10 @@ from aduan.lib.env import (
     env_secret,
     env_str,
 )
+
+# Model fields are written with their types (models.TextField[str, str]), as the
+# type checker reads them; at run time Django's classes need this to accept that.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("ADUAN_VAR_DIR", str(BASE_DIR / "var")))
@@ -73,7 +78,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "ninja",
-    "django_tasks_db",
     "django_ratelimit",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -88,6 +92,7 @@ INSTALLED_APPS = [
     "aduan.reporters",
     "aduan.reports",
     "aduan.outbox",
+    "aduan.channels.sms",
     "aduan.open311",
     "aduan.integrations",
     "aduan.community",
@@ -181,8 +186,6 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
@@ -280,13 +283,35 @@ RATE_LIMITS = env_rates(
         "support": "120/h",
         # Every call of an agency's system, per key and per address.
         "agency": "6000/h",
+        # SMS from one phone number (over it: one polite answer, then silence).
+        "sms": "30/h",
     },
 )
+
+# The worker (python -m aduan worker): a job a worker claimed and did not finish
+# (it was killed) is another worker's after this many seconds.
+WORKER_LEASE_SECONDS = env_int("ADUAN_WORKER_LEASE_SECONDS", 300, minimum=1)
+
+# SMS 1708 through Kannel (docs/sms-kannel.md). Kannel passes the shared secret
+# with every inbound SMS and delivery report; requests from the allowed addresses
+# need none (in demo mode, loopback is allowed).
+SMS_SHORTCODE = env_str("ADUAN_SMS_SHORTCODE", "1708")
+SMS_SECRET = env_str("ADUAN_SMS_SECRET")
+SMS_ALLOWED_IPS = env_list("ADUAN_SMS_ALLOWED_IPS", ["127.0.0.1", "::1"] if DEMO_MODE else [])
+KANNEL_SENDSMS_URL = env_str("ADUAN_KANNEL_SENDSMS_URL")
+KANNEL_USERNAME = env_str("ADUAN_KANNEL_USERNAME")
+KANNEL_PASSWORD = env_str("ADUAN_KANNEL_PASSWORD")
+if KANNEL_SENDSMS_URL and not KANNEL_SENDSMS_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"ADUAN_KANNEL_SENDSMS_URL: expected http(s)://…, got {KANNEL_SENDSMS_URL!r}"
+    )
 
 # The outbox's transport for each channel (dotted path of a class). The console
 # transport writes messages to the log instead of sending them (development, demo).
 _CONSOLE_TRANSPORT = "aduan.outbox.transports.ConsoleTransport"
 OUTBOX_TRANSPORTS = dict.fromkeys(("sms", "email", "x", "web"), _CONSOLE_TRANSPORT)
+if KANNEL_SENDSMS_URL:
+    OUTBOX_TRANSPORTS["sms"] = "aduan.channels.sms.transport.KannelTransport"
 
 LOGGING = {
     "version": 1,

@@ -19,5 +19,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("kantor/", include("aduan.backoffice.urls")),
     path("open311/", include("aduan.open311.urls")),
+    path("channels/sms/", include("aduan.channels.sms.urls")),
     path("", include("aduan.web.urls")),
 ]

@@ -356,8 +356,22 @@ def walk(history: History, plan: Walk) -> None:
     while at is not None:
         step = _STEPS.get(history.report.state)
         if step is None:
-            return
+            break
         at = step(history, plan, at)
+    _alerts_settled(history.report, plan.now)
+
+
+def _alerts_settled(report: Report, now: datetime) -> None:
+    """The sweeps' steps of the past count as taken: a demo's staff are reminded of
+    deadlines that pass from now on, not of years of history at first start."""
+    if report.deadline_kind in (DeadlineKind.REPLY, DeadlineKind.SUPPLY_INFO):
+        return
+    if report.deadline_at is not None and report.deadline_at > now:
+        report.alert_at = report.deadline_at
+    elif report.escalate_at is not None and report.escalate_at > now:
+        report.alert_at = report.escalate_at
+    else:
+        report.alert_at = None
 
 
 def _when(candidate: datetime, previous: datetime, plan: Walk) -> datetime | None:

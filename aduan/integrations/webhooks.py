@@ -72,6 +72,8 @@ _EVENT_OF_ACTION: dict[str, str] = {
     Action.REPLY: WebhookEvent.REPLIED,
     Action.REOPEN: WebhookEvent.REOPENED,
     Action.REMIND: WebhookEvent.DEADLINE_REMINDER,
+    Action.OVERDUE: WebhookEvent.DEADLINE_REMINDER,
+    Action.ESCALATE: WebhookEvent.DEADLINE_REMINDER,
 }
 
 
@@ -199,10 +201,7 @@ def webhook_update(
         webhook.events = _clean_events(events)
     if active is not None:
         webhook.is_active = active
-    with transaction.atomic():
-        webhook.save(update_fields=["url", "events", "is_active"])
-        if webhook.is_active:
-            _deliver_after_commit(webhook.pk)
+    webhook.save(update_fields=["url", "events", "is_active"])
     return webhook
 
 
@@ -243,7 +242,6 @@ def delivery_replay(*, actor: Actor, webhook_id: int, delivery_id: int) -> Deliv
         now=timezone.now(),
         replay_of=original,
     )
-    _deliver_after_commit(webhook.pk)
     return replay
 
 
@@ -314,22 +312,7 @@ def webhook_events_record(*, report: Report, event: ReportEvent) -> list[Deliver
         _queue(webhook, event=name, report_id=report.pk, data=data, now=event.created_at)
         for webhook in webhooks
     ]
-    for webhook in webhooks:
-        _deliver_after_commit(webhook.pk)
     return deliveries
-
-
-def _deliver_after_commit(webhook_id: int, *, at: datetime | None = None) -> None:
-    # Imported here: the task module imports this one.
-    from aduan.integrations.tasks import webhook_deliver_task
-
-    def enqueue() -> None:
-        task = webhook_deliver_task.using(run_after=at) if at is not None else webhook_deliver_task
-        task.enqueue(webhook_id)
-
-    # robust: a queue that cannot be reached must not fail the caller's change; the
-    # deliveries stay pending and due, for a sweep to send.
-    transaction.on_commit(enqueue, robust=True)
 
 
 # -- sending -------------------------------------------------------------------------
@@ -450,7 +433,6 @@ def webhook_deliver(*, webhook_id: int, now: datetime | None = None) -> int:
                 return attempts
             assert delivery.next_attempt_at is not None
             if delivery.next_attempt_at > now:
-                _deliver_after_commit(webhook_id, at=delivery.next_attempt_at)
                 return attempts
             outcome = _post(webhook, delivery)
             attempts += 1
@@ -460,10 +442,8 @@ def webhook_deliver(*, webhook_id: int, now: datetime | None = None) -> int:
                     "webhook %s: delivery %s failed (%s)", webhook_id, delivery.pk, outcome.error
                 )
                 if delivery.status == Delivery.Status.PENDING:
-                    _deliver_after_commit(webhook_id, at=delivery.next_attempt_at)
                     return attempts
-        _deliver_after_commit(webhook_id)  # more to send: another task's turn
-        return attempts
+        return attempts  # more to send: the worker's next round, after others' turn
     finally:
         Webhook.objects.filter(pk=webhook_id).update(leased_until=None)
 

@@ -7,6 +7,7 @@ Over the limit, the view is not run and the visitor gets a friendly page with HT
 429 (``aduan.web.views.rate_limited``)."""
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
@@ -46,3 +47,15 @@ def limited(group: str, *, every_method: bool = False) -> Callable[[View], View]
         return by_ip(by_caller)  # type: ignore[no-any-return]
 
     return decorate
+
+
+_PERIOD_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
+
+
+def rate_window(group: str) -> tuple[int, timedelta]:
+    """``settings.RATE_LIMITS[group]`` as (count, window), for limits counted
+    outside a request (per phone number, say): "30/h" → (30, 1 hour); "5/10m" →
+    (5, 10 minutes)."""
+    count, _slash, period = str(settings.RATE_LIMITS[group]).partition("/")
+    multiple = int(period[:-1] or 1)
+    return int(count), timedelta(seconds=multiple * _PERIOD_SECONDS[period[-1]])

@@ -50,6 +50,14 @@ class Message(models.Model):
     subject = models.CharField(max_length=200, blank=True)
     body = EncryptedTextField()
 
+    class Delivery(models.TextChoices):
+        # In the order they may follow one another: a later report never goes back.
+        ACCEPTED = "accepted", _("Diterima operator")
+        BUFFERED = "buffered", _("Tertahan di operator")
+        DELIVERED = "delivered", _("Sampai")
+        REJECTED = "rejected", _("Ditolak operator")
+        UNDELIVERABLE = "undeliverable", _("Tidak sampai")
+
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
@@ -58,6 +66,10 @@ class Message(models.Model):
     external_id = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     sent_at = models.DateTimeField(null=True, blank=True)
+    # What the gateway later reported of the message (an SMS delivery report).
+    delivery = models.CharField(max_length=16, choices=Delivery.choices, blank=True)
+    delivery_detail = models.CharField(max_length=200, blank=True)
+    delivery_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [

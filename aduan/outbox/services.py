@@ -1,34 +1,55 @@
-"""The one outbox (DESIGN.md §6): every message to a citizen is written here in the
+"""The one outbox (DESIGN.md §6): every message out is written here in the
 sender's transaction and leaves after it commits, so a rolled-back action never
-sends anything and a sent message always has its row."""
+sends anything and a sent message always has its row. Workers deliver due
+messages under a lease, retry temporary failures with exponential back-off, and
+record a permanent failure with its reason."""
 
 import logging
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from functools import partial
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
 from aduan.lib import crypto
 from aduan.outbox.models import Message
-from aduan.outbox.transports import transport_for
+from aduan.outbox.transports import TransportError, transport_for
 
 logger = logging.getLogger("aduan.outbox")
 
-# While one worker delivers a message, nobody else may pick it up; if that worker
-# dies, the message is due again after this long.
-DELIVERY_LEASE = timedelta(minutes=5)
 _ERROR_MAX = 1000
+# A message whose channel fails this often is given up (after about a day and a
+# half of waiting in all: 30 s, 1 min, 2 min, … up to 6 h between attempts).
+ATTEMPTS_MAX = 12
+_BACKOFF_FIRST = timedelta(seconds=30)
+_BACKOFF_MAX = timedelta(hours=6)
 
 # The identity kind whose keyed hash a channel's recipient shares, so a reporter's
 # messages are found by the hashes of their channel identities.
 _RECIPIENT_KIND = {"sms": "phone", "email": "email", "x": "x", "web": "web"}
 
+# Delivery reports may arrive out of order: a later one never replaces a final one.
+_DELIVERY_RANK = {
+    "": 0,
+    Message.Delivery.ACCEPTED: 1,
+    Message.Delivery.BUFFERED: 2,
+    Message.Delivery.DELIVERED: 3,
+    Message.Delivery.REJECTED: 3,
+    Message.Delivery.UNDELIVERABLE: 3,
+}
+
 
 def recipient_hash(*, channel: str, recipient: str) -> str:
     """The lookup hash of an (already normalised) recipient on a channel."""
     return crypto.lookup_hash(_RECIPIENT_KIND[channel], recipient)
+
+
+def lease() -> timedelta:
+    """How long a worker holds what it claimed: if it dies, the claim lapses after
+    this long and another worker takes the job over."""
+    return timedelta(seconds=settings.WORKER_LEASE_SECONDS)
 
 
 def message_send(
@@ -42,12 +63,16 @@ def message_send(
     reporter_id: int | None = None,
     report_id: int | None = None,
     now: datetime | None = None,
+    replied: bool = False,
 ) -> Message:
-    """Queues a message: the row is written in the caller's transaction, and its
-    delivery is enqueued only once that transaction commits."""
+    """Queues a message in the caller's transaction: a worker delivers it once that
+    transaction has committed (before, the row is invisible to workers; rolled
+    back, it never existed). ``replied`` records a message that already left in
+    the answer to the sender's own request (an SMS reply): kept, never sent."""
     if channel not in Message.Channel.values:
         raise ValueError(f"unknown outbox channel {channel!r}")
-    message = Message.objects.create(
+    now = now or timezone.now()
+    return Message.objects.create(
         channel=channel,
         recipient=recipient,
         recipient_hash=recipient_hash(channel=channel, recipient=recipient),
@@ -57,38 +82,78 @@ def message_send(
         language=language,
         subject=subject,
         body=body,
-        next_attempt_at=now or timezone.now(),
+        status=Message.Status.SENT if replied else Message.Status.PENDING,
+        attempts=1 if replied else 0,
+        sent_at=now if replied else None,
+        next_attempt_at=None if replied else now,
     )
-    # Imported here: the task module imports this one.
-    from aduan.outbox.tasks import message_deliver_task
 
-    # robust: a queue that cannot be reached must not fail the caller's request; the
-    # message stays pending and due, for a sweep to deliver.
-    transaction.on_commit(partial(message_deliver_task.enqueue, message.pk), robust=True)
-    return message
+
+def messages_claim(*, now: datetime, limit: int = 50) -> list[Message]:
+    """Takes up to ``limit`` due messages for this worker, oldest first: each is
+    then not due for anyone else until the lease runs out. PostgreSQL skips rows
+    another worker is claiming; SQLite's write transactions run one at a time."""
+    with transaction.atomic():
+        ids = list(
+            Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=now)
+            .order_by("next_attempt_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:limit]
+        )
+        if ids:
+            Message.objects.filter(pk__in=ids).update(
+                attempts=F("attempts") + 1, next_attempt_at=now + lease()
+            )
+    return list(Message.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def messages_deliver_due(
+    *, now: datetime | None = None, limit: int = 50, stop: Callable[[], bool] = lambda: False
+) -> int:
+    """The worker's job: delivers what is due; how many messages it tried. When
+    ``stop`` says so (the worker is asked to exit), the messages it claimed and did
+    not try yet are handed back at once, not after the lease."""
+    claimed = messages_claim(now=now or timezone.now(), limit=limit)
+    for done, message in enumerate(claimed):
+        if stop():
+            Message.objects.filter(pk__in=[m.pk for m in claimed[done:]]).update(
+                attempts=F("attempts") - 1, next_attempt_at=timezone.now()
+            )
+            return done
+        _deliver(message)
+    return len(claimed)
 
 
 def message_deliver(*, message_id: int, now: datetime | None = None) -> Message | None:
-    """Delivers one due message through its channel's transport. Claimed with a
-    conditional update, so two workers never both send it; a transport's failure
-    is recorded on the message, never raised. None when there was nothing to do
-    (already sent or failed, not due, claimed by another worker, or gone)."""
+    """Delivers one message if it is due, claimed like the worker claims it. None
+    when there was nothing to do (already sent or failed, not due, claimed by
+    another worker, or gone)."""
     now = now or timezone.now()
     claimed = Message.objects.filter(
         pk=message_id, status=Message.Status.PENDING, next_attempt_at__lte=now
-    ).update(attempts=F("attempts") + 1, next_attempt_at=now + DELIVERY_LEASE)
+    ).update(attempts=F("attempts") + 1, next_attempt_at=now + lease())
     if not claimed:
         return None
     message = Message.objects.get(pk=message_id)
+    _deliver(message)
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    """The wait before the next attempt after ``attempts`` failed ones."""
+    wait: timedelta = _BACKOFF_FIRST * 2 ** max(attempts - 1, 0)
+    return min(wait, _BACKOFF_MAX)
+
+
+def _deliver(message: Message) -> None:
+    """Sends a claimed message and records the outcome; a transport's failure is the
+    message's (retried later, or given up), never the worker's."""
     try:
         external_id = transport_for(message.channel).send(message)
     except Exception as error:  # any failure of a transport is the message's, not ours
-        logger.warning("outbox: message %s not delivered: %s", message_id, error)
-        message.status = Message.Status.FAILED
-        message.last_error = f"{type(error).__name__}: {error}"[:_ERROR_MAX]
-        message.next_attempt_at = None
-        message.save(update_fields=["status", "last_error", "next_attempt_at"])
-        return message
+        permanent = isinstance(error, TransportError) and error.permanent
+        _failed(message, error, permanent=permanent)
+        return
     message.status = Message.Status.SENT
     message.sent_at = timezone.now()
     message.external_id = external_id or ""
@@ -97,7 +162,35 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> Message 
     message.save(
         update_fields=["status", "sent_at", "external_id", "last_error", "next_attempt_at"]
     )
-    return message
+
+
+def _failed(message: Message, error: Exception, *, permanent: bool) -> None:
+    reason = f"{type(error).__name__}: {error}"[:_ERROR_MAX]
+    message.last_error = reason
+    if permanent or message.attempts >= ATTEMPTS_MAX:
+        logger.warning("outbox: message %s failed for good: %s", message.pk, reason)
+        message.status = Message.Status.FAILED
+        message.next_attempt_at = None
+    else:
+        logger.info("outbox: message %s to be tried again: %s", message.pk, reason)
+        message.next_attempt_at = timezone.now() + backoff(message.attempts)
+    message.save(update_fields=["status", "last_error", "next_attempt_at"])
+
+
+def message_delivery_record(
+    *, message_id: int, delivery: str, detail: str = "", now: datetime | None = None
+) -> bool:
+    """Records what a gateway reported of a sent message; a report arriving after a
+    final one (delivered, rejected, undeliverable) changes nothing. False when
+    nothing changed (an unknown message, a late report)."""
+    if delivery not in Message.Delivery.values:
+        raise ValueError(f"unknown delivery outcome {delivery!r}")
+    earlier = [value for value, rank in _DELIVERY_RANK.items() if rank < _DELIVERY_RANK[delivery]]
+    return bool(
+        Message.objects.filter(pk=message_id, delivery__in=earlier).update(
+            delivery=delivery, delivery_detail=detail[:200], delivery_at=now or timezone.now()
+        )
+    )
 
 
 def messages_erase(*, reporter_id: int | None, recipient_hashes: list[str]) -> int:

@@ -15,7 +15,13 @@ logger = logging.getLogger("aduan.outbox")
 
 
 class TransportError(Exception):
-    """The channel refused or could not take the message; the text says why."""
+    """The channel refused or could not take the message; the text says why. A
+    permanent error (a number the gateway refuses) is not tried again; any other
+    is, later."""
+
+    def __init__(self, message: str, *, permanent: bool = False) -> None:
+        super().__init__(message)
+        self.permanent = permanent
 
 
 class Transport(Protocol):
@@ -31,7 +37,7 @@ class ConsoleTransport:
     def send(self, message: Message) -> str:
         if not settings.DEMO_MODE:
             # A production log must not hold phone numbers, addresses or codes.
-            raise TransportError("the console transport only delivers in demo mode")
+            raise TransportError("the console transport only delivers in demo mode", permanent=True)
         subject = f" [{message.subject}]" if message.subject else ""
         logger.warning(
             "outbox → %s %s:%s %s", message.channel, message.recipient, subject, message.body

@@ -80,10 +80,20 @@ class Deadline:
     escalate_at: datetime
 
     def fields(self) -> dict[str, object]:
-        return {"deadline_kind": self.kind, "deadline_at": self.at, "escalate_at": self.escalate_at}
+        return {
+            "deadline_kind": self.kind,
+            "deadline_at": self.at,
+            "escalate_at": self.escalate_at,
+            "alert_at": self.at,
+        }
 
 
-NO_DEADLINE: dict[str, object] = {"deadline_kind": "", "deadline_at": None, "escalate_at": None}
+NO_DEADLINE: dict[str, object] = {
+    "deadline_kind": "",
+    "deadline_at": None,
+    "escalate_at": None,
+    "alert_at": None,
+}
 
 
 def deadline(kind: DeadlineKind, *, start: datetime, days: int, clock: Clock) -> Deadline:

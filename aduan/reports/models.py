@@ -121,6 +121,11 @@ class Report(models.Model):
     deadline_kind = models.CharField(max_length=16, choices=DeadlineKind.choices, blank=True)
     deadline_at = models.DateTimeField(null=True, blank=True)
     escalate_at = models.DateTimeField(null=True, blank=True)
+    # When a sweep must next look at the report: at its deadline (a reminder, or the
+    # reporter's clock running out), then at twice the allowed time (escalation),
+    # then never. Each step moves it on in the transaction that acts, so each
+    # happens once per report and deadline, whatever the number of workers.
+    alert_at = models.DateTimeField(null=True, blank=True)
     # The completion deadline by type runs from disposition, under the next deadline.
     completion_due_at = models.DateTimeField(null=True, blank=True)
 
@@ -146,6 +151,9 @@ class Report(models.Model):
                 fields=["escalate_at"],
                 name="report_escalation",
                 condition=Q(escalate_at__isnull=False),
+            ),
+            models.Index(
+                fields=["alert_at"], name="report_alert", condition=Q(alert_at__isnull=False)
             ),
             models.Index(fields=["agency", "state", "deadline_at"], name="report_agency_inbox"),
             models.Index(fields=["unit", "state", "deadline_at"], name="report_unit_inbox"),
@@ -190,6 +198,10 @@ class Action(models.TextChoices):
     NOTE = "note", _("Catatan internal")
     IDENTITY_VIEWED = "identity_viewed", _("Identitas pelapor dibuka")
     REMIND = "remind", _("Pengingat dari pengawas")
+    # The sweeps': a staff deadline passed (the handlers are reminded), and twice
+    # the allowed time passed (the supervising agency is told).
+    OVERDUE = "overdue", _("Melewati batas waktu")
+    ESCALATE = "escalate", _("Dieskalasi ke pengawas")
 
 
 class ReportEvent(models.Model):

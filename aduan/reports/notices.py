@@ -1,22 +1,38 @@
 """What the system tells people about a report, queued in the outbox in the same
 transaction as the change that caused it (DESIGN.md §6): rolled back together, sent
-only after commit. Each notice is written in its recipient's language.
+only after commit. Each notice is written in its recipient's language, short for
+SMS and long (with a subject) for e-mail.
 
-So far: the reporter of a report merged into another, the staff of an agency a
-supervisor reminds, and the agencies' own systems through their webhooks. Every
-other lifecycle notice joins this module the same way."""
+The reporter hears of receipt, a request for information, disposition, every
+follow-up (its text relayed), the answer, closing, archiving with the reason, and a
+missed deadline (with the Ombudsman's address); staff hear of deadlines by e-mail;
+agencies' systems hear through their webhooks."""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.functional import Promise
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.models import User
 from aduan.integrations.webhooks import webhook_events_record
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_send
 from aduan.reporters.models import ChannelIdentity, Reporter
-from aduan.reports.models import Report, ReportEvent
+from aduan.reports.models import (
+    Action,
+    ArchiveReason,
+    DeadlineKind,
+    Report,
+    ReportEvent,
+    State,
+)
 from aduan.reports.tracking import tracking_number_display
 
 # The outbox channel that reaches each kind of identity.
@@ -27,6 +43,8 @@ _CHANNEL_OF_KIND: dict[str, str] = {
 }
 # The identity a report's own channel answers on.
 _KIND_OF_CHANNEL: dict[str, str] = {channel: kind for kind, channel in _CHANNEL_OF_KIND.items()}
+# Channels whose messages must be short.
+_SHORT_CHANNELS = frozenset({Message.Channel.SMS, Message.Channel.X})
 
 
 def site_url(path: str) -> str:
@@ -59,66 +77,321 @@ def _language(user: User | None) -> str:
     return user.language if user is not None and user.language else settings.LANGUAGE_CODE
 
 
-def reporter_told_of_merge(*, duplicate: Report, original: Report) -> Message | None:
-    """The reporter of a report merged into another one is told where it goes on:
-    the original's number, whose progress they follow from now on (their own
-    report's page shows it)."""
-    reporter = duplicate.reporter
-    address = reporter_address(reporter, channel=duplicate.channel)
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """One notice in its forms: ``short`` for SMS, ``long`` for e-mail and the web,
+    with the e-mail's ``subject``."""
+
+    subject: Promise
+    short: Promise
+    long: Promise
+
+
+# Placeholders: number, url, agency, agency_part, state, text, reason, due,
+# deadline, code, original.
+_TEMPLATES: dict[str, _Template] = {
+    "receipt": _Template(
+        subject=_("Laporan %(number)s diterima"),
+        short=_(
+            "Laporan Anda diterima. Nomor laporan: %(number)s. Cek status: CEK %(number)s "
+            "ke %(code)s."
+        ),
+        long=_(
+            "Terima kasih, laporan Anda sudah kami terima dengan nomor %(number)s. Laporan "
+            "akan diverifikasi paling lambat %(due)s, lalu diteruskan ke instansi yang "
+            "berwenang. Ikuti perkembangannya di %(url)s"
+        ),
+    ),
+    "status": _Template(
+        subject=_("Status laporan %(number)s"),
+        short=_("Laporan %(number)s: %(state)s%(agency_part)s. Rincian: %(url)s"),
+        long=_("Laporan %(number)s: %(state)s%(agency_part)s. Rincian: %(url)s"),
+    ),
+    "request_info": _Template(
+        subject=_("Laporan %(number)s perlu dilengkapi"),
+        short=_(
+            "Laporan %(number)s perlu dilengkapi: %(reason)s Kirim BALAS %(number)s "
+            "<keterangan> ke %(code)s sebelum %(due)s."
+        ),
+        long=_(
+            "Laporan Anda %(number)s perlu dilengkapi sebelum dapat diteruskan: %(reason)s\n\n"
+            "Kirim kelengkapannya sebelum %(due)s di %(url)s; tanpa kelengkapan, laporan "
+            "akan diarsipkan."
+        ),
+    ),
+    "dispositioned": _Template(
+        subject=_("Laporan %(number)s diteruskan ke %(agency)s"),
+        short=_("Laporan %(number)s sudah diverifikasi dan diteruskan ke %(agency)s."),
+        long=_(
+            "Laporan Anda %(number)s sudah diverifikasi dan diteruskan ke %(agency)s, yang "
+            "akan menindaklanjutinya. Ikuti perkembangannya di %(url)s"
+        ),
+    ),
+    "follow_up": _Template(
+        subject=_("Tindak lanjut laporan %(number)s"),
+        short=_("Tindak lanjut laporan %(number)s dari %(agency)s: %(text)s"),
+        long=_(
+            "%(agency)s menindaklanjuti laporan Anda %(number)s:\n\n%(text)s\n\nRincian: %(url)s"
+        ),
+    ),
+    "answer": _Template(
+        subject=_("Laporan %(number)s sudah ditindaklanjuti"),
+        short=_(
+            "%(agency)s menyelesaikan laporan %(number)s: %(text)s Tanggapi sebelum %(due)s "
+            "(BALAS %(number)s <tanggapan>), atau laporan ditutup."
+        ),
+        long=_(
+            "%(agency)s menyampaikan tindak lanjut akhir laporan Anda %(number)s:\n\n"
+            "%(text)s\n\nPuas, atau belum? Tanggapi sebelum %(due)s di %(url)s. Tanpa "
+            "tanggapan dalam 10 hari kerja, laporan ditutup."
+        ),
+    ),
+    "closed": _Template(
+        subject=_("Laporan %(number)s selesai"),
+        short=_("Laporan %(number)s selesai. Terima kasih telah melapor."),
+        long=_(
+            "Laporan Anda %(number)s sudah selesai. Terima kasih telah melapor. "
+            "Riwayatnya tetap dapat dilihat di %(url)s"
+        ),
+    ),
+    "intervened": _Template(
+        subject=_("Laporan %(number)s ditutup"),
+        short=_("Laporan %(number)s ditutup oleh admin nasional: %(reason)s"),
+        long=_(
+            "Laporan Anda %(number)s ditutup oleh admin nasional dengan alasan: "
+            "%(reason)s\n\nRincian: %(url)s"
+        ),
+    ),
+    "archived": _Template(
+        subject=_("Laporan %(number)s diarsipkan"),
+        short=_("Laporan %(number)s diarsipkan: %(reason)s"),
+        long=_(
+            "Laporan Anda %(number)s tidak dapat ditindaklanjuti dan diarsipkan. Alasannya: "
+            "%(reason)s\n\nRincian: %(url)s"
+        ),
+    ),
+    "merged": _Template(
+        subject=_("Laporan Anda digabung"),
+        short=_(
+            "Laporan %(number)s sama dengan laporan %(original)s dan digabung. Ikuti "
+            "laporan %(original)s: CEK %(original)s ke %(code)s."
+        ),
+        long=_(
+            "Laporan Anda %(number)s membahas hal yang sama dengan laporan %(original)s, "
+            "jadi keduanya digabung. Ikuti perkembangannya di laporan %(original)s: %(url)s"
+        ),
+    ),
+    "overdue": _Template(
+        subject=_("Laporan %(number)s melewati batas waktu"),
+        short=_(
+            "Laporan %(number)s melewati batas waktu %(deadline)s. Anda dapat mengadukannya "
+            "ke Ombudsman RI: telepon 137 atau ombudsman.go.id."
+        ),
+        long=_(
+            "Laporan Anda %(number)s belum ditangani dalam batas waktu %(deadline)s. "
+            "Kami sudah mengingatkan yang menanganinya. Jika Anda merasa dirugikan, Anda "
+            "dapat mengadukan pelayanan ini ke Ombudsman Republik Indonesia: telepon 137 "
+            "atau ombudsman.go.id.\n\nRincian: %(url)s"
+        ),
+    ),
+}
+# A follow-up's text in an SMS: the start of it (the link has the rest).
+_SHORT_TEXT_MAX = 240
+
+
+def _shortened(text: str, maximum: int) -> str:
+    """At most ``maximum`` characters, cut at a word; "..." rather than "…", which
+    is not in the GSM alphabet and would make the whole SMS take UCS-2's shorter
+    parts."""
+    text = " ".join(text.split())
+    if len(text) <= maximum:
+        return text
+    return text[: maximum - 3].rsplit(" ", 1)[0] + "..."
+
+
+def _sentence(text: str) -> str:
+    """Text that ends a sentence, to be followed by another."""
+    text = text.strip()
+    return text if not text or text[-1] in ".!?…" else f"{text}."
+
+
+def notice_text(
+    purpose: str,
+    *,
+    short: bool,
+    report: Report,
+    now: datetime | None = None,
+    text: str = "",
+    reason: str = "",
+    original: Report | None = None,
+) -> str:
+    """A notice's text about ``report`` in the active language, short (SMS) or long."""
+    template = _TEMPLATES[purpose]
+    agency = report.agency.name if report.agency_id and report.agency else ""
+    due = report.deadline_at
+    values = {
+        "number": tracking_number_display(report.tracking_number),
+        "url": site_url(reverse("web:report", args=[report.tracking_number])),
+        "agency": agency,
+        "agency_part": (gettext(", ditangani %(agency)s") % {"agency": agency}) if agency else "",
+        "state": State(report.state).label,
+        "text": _sentence(_shortened(text, _SHORT_TEXT_MAX) if short else text),
+        "reason": _sentence(reason),
+        "due": date_format(timezone.localtime(due), "j N Y") if due else "-",
+        "deadline": DeadlineKind(report.deadline_kind).label if report.deadline_kind else "",
+        "code": settings.SMS_SHORTCODE,
+        "original": tracking_number_display(original.tracking_number) if original else "",
+    }
+    return str(template.short if short else template.long) % values
+
+
+def _tell_reporter(report: Report, purpose: str, **details: Any) -> Message | None:
+    """Queues a notice to the report's reporter on their channel, in their language."""
+    reporter = report.reporter
+    address = reporter_address(reporter, channel=report.channel)
     if address is None:
         return None
     channel, recipient = address
+    short = channel in _SHORT_CHANNELS
     language = _language(reporter.user)
     with translation.override(language):
-        body = gettext(
-            "Laporan Anda %(duplicate)s membahas hal yang sama dengan laporan %(original)s, "
-            "jadi keduanya digabung. Ikuti perkembangannya di laporan %(original)s: %(url)s"
-        ) % {
-            "duplicate": tracking_number_display(duplicate.tracking_number),
-            "original": tracking_number_display(original.tracking_number),
-            "url": site_url(reverse("web:report", args=[duplicate.tracking_number])),
-        }
-        subject = gettext("Laporan Anda digabung") if channel == Message.Channel.EMAIL else ""
+        body = notice_text(purpose, short=short, report=report, **details)
+        subject = ""
+        if not short:
+            subject = str(_TEMPLATES[purpose].subject) % {
+                "number": tracking_number_display(report.tracking_number),
+                "agency": report.agency.name if report.agency_id and report.agency else "",
+            }
     return message_send(
         channel=channel,
         recipient=recipient,
         body=body,
         subject=subject,
-        purpose="merged",
+        purpose=purpose,
         language=language,
         reporter_id=reporter.pk,
-        report_id=duplicate.pk,
+        report_id=report.pk,
     )
 
 
-def staff_reminded(*, report: Report, by: str, staff: list[User]) -> list[Message]:
-    """An e-mail to each of the report's handlers (``staff``) that the supervising
-    agency ``by`` reminds them of an overdue report: its number and a link, nothing
-    of the reporter."""
+def reporter_told_of_receipt(report: Report) -> Message | None:
+    """The reporter hears their report arrived, with its tracking number."""
+    return _tell_reporter(report, "receipt")
+
+
+def reporter_told_overdue(report: Report) -> Message | None:
+    """A deadline of the staff's passed: the reporter hears so, and that they may
+    take the case to the Ombudsman."""
+    return _tell_reporter(report, "overdue")
+
+
+def reporter_told(*, report: Report, event: ReportEvent) -> Message | None:
+    """What the reporter hears of a change the staff or the clock made (nothing of
+    what they did themselves, nor of what happens inside the agency)."""
+    action = event.action
+    if action in (Action.DISPOSE, Action.REDISPOSE):
+        return _tell_reporter(report, "dispositioned")
+    if action == Action.REQUEST_INFO:
+        return _tell_reporter(report, "request_info", reason=event.reason)
+    if action == Action.FOLLOW_UP:
+        return _tell_reporter(report, "follow_up", text=event.body)
+    if action == Action.ANSWER:
+        return _tell_reporter(report, "answer", text=event.body)
+    if action == Action.AUTO_CLOSE:
+        return _tell_reporter(report, "closed")
+    if action == Action.INTERVENE:
+        return _tell_reporter(report, "intervened", reason=event.reason)
+    if action == Action.ARCHIVE and report.duplicate_of is not None:
+        return _tell_reporter(report, "merged", original=report.duplicate_of)
+    if action in (Action.ARCHIVE, Action.EXPIRE_INFO):
+        reason = str(ArchiveReason(report.archive_reason).label) if report.archive_reason else ""
+        if event.reason:
+            reason = f"{_sentence(reason)} {event.reason}" if reason else event.reason
+        return _tell_reporter(report, "archived", reason=reason)
+    return None
+
+
+# -- staff ---------------------------------------------------------------------------
+
+
+def _staff_mailed(
+    *, report: Report, staff: list[User], purpose: str, subject: Promise, body: Promise, by: str
+) -> list[Message]:
+    """An e-mail to each of ``staff`` about the report: its number, the deadline and
+    a link to its case page, nothing of the reporter."""
     sent: list[Message] = []
-    number = tracking_number_display(report.tracking_number)
-    link = site_url(reverse("backoffice:case", args=[report.tracking_number]))
+    values = {
+        "number": tracking_number_display(report.tracking_number),
+        "url": site_url(reverse("backoffice:case", args=[report.tracking_number])),
+        "by": by,
+        "agency": report.agency.name if report.agency_id and report.agency else "",
+    }
     for user in staff:
         if not user.email:
             continue
-        with translation.override(_language(user)):
-            subject = gettext("Pengingat: laporan %(number)s") % {"number": number}
-            body = gettext(
-                "%(by)s mengingatkan bahwa laporan %(number)s sudah melewati batas "
-                "waktunya. Mohon segera ditindaklanjuti: %(url)s"
-            ) % {"by": by, "number": number, "url": link}
-        sent.append(
-            message_send(
-                channel=Message.Channel.EMAIL,
-                recipient=user.email,
-                body=body,
-                subject=subject,
-                purpose="reminder",
-                language=_language(user),
-                report_id=report.pk,
+        language = _language(user)
+        with translation.override(language):
+            values["deadline"] = (
+                str(DeadlineKind(report.deadline_kind).label) if report.deadline_kind else ""
             )
-        )
+            sent.append(
+                message_send(
+                    channel=Message.Channel.EMAIL,
+                    recipient=user.email,
+                    body=str(body) % values,
+                    subject=str(subject) % values,
+                    purpose=purpose,
+                    language=language,
+                    report_id=report.pk,
+                )
+            )
     return sent
+
+
+def staff_reminded(*, report: Report, by: str, staff: list[User]) -> list[Message]:
+    """The supervising agency ``by`` reminds the report's handlers of it."""
+    return _staff_mailed(
+        report=report,
+        staff=staff,
+        purpose="reminder",
+        by=by,
+        subject=_("Pengingat: laporan %(number)s"),
+        body=_(
+            "%(by)s mengingatkan bahwa laporan %(number)s sudah melewati batas "
+            "waktunya. Mohon segera ditindaklanjuti: %(url)s"
+        ),
+    )
+
+
+def staff_told_overdue(*, report: Report, staff: list[User]) -> list[Message]:
+    """A deadline passed: those responsible for it are reminded."""
+    return _staff_mailed(
+        report=report,
+        staff=staff,
+        purpose="overdue_staff",
+        by="",
+        subject=_("Melewati batas waktu: laporan %(number)s"),
+        body=_(
+            "Batas waktu %(deadline)s laporan %(number)s sudah lewat. Mohon segera "
+            "ditangani: %(url)s"
+        ),
+    )
+
+
+def staff_told_escalated(*, report: Report, staff: list[User]) -> list[Message]:
+    """Twice the allowed time passed: the supervising agency and the national admin
+    are told, the report is on their overdue lists."""
+    return _staff_mailed(
+        report=report,
+        staff=staff,
+        purpose="escalated",
+        by="",
+        subject=_("Eskalasi: laporan %(number)s"),
+        body=_(
+            "Laporan %(number)s sudah dua kali melewati batas waktu %(deadline)s "
+            "(ditangani: %(agency)s). Laporan ini kini ada di daftar terlambat Anda: %(url)s"
+        ),
+    )
 
 
 def agency_systems_told(*, report: Report, event: ReportEvent) -> None:

@@ -261,7 +261,9 @@ _NATIONAL_ACTIONS = frozenset(
 _AGENCY_ADMIN_ACTIONS = frozenset({Action.ASSIGN, Action.REDISPOSE, Action.BOUNCE})
 _HANDLER_ACTIONS = frozenset({Action.FOLLOW_UP, Action.ANSWER, Action.NOTE})
 _REPORTER_ACTIONS = frozenset({Action.SUPPLY_INFO, Action.REPLY, Action.CONFIRM, Action.REOPEN})
-_SYSTEM_ACTIONS = frozenset({Action.EXPIRE_INFO, Action.AUTO_CLOSE})
+_SYSTEM_ACTIONS = frozenset(
+    {Action.EXPIRE_INFO, Action.AUTO_CLOSE, Action.OVERDUE, Action.ESCALATE}
+)
 
 
 def can(actor: Actor, action: str, report: Report) -> bool:

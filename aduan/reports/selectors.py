@@ -157,9 +157,9 @@ def report_list_escalated(*, actor: Actor, now: datetime | None = None) -> Query
 
 
 def reports_due(*, now: datetime, limit: int = 1000) -> QuerySet[Report]:
-    """Open reports whose next deadline has come, oldest first, for the sweeps. The
-    partial index on deadline_at answers this without scanning reports."""
-    return Report.objects.filter(deadline_at__lte=now).order_by("deadline_at")[:limit]
+    """Reports a deadline sweep must act on now, oldest first (reports/sweeps.py).
+    The partial index on alert_at answers this without scanning reports."""
+    return Report.objects.filter(alert_at__lte=now).order_by("alert_at", "pk")[:limit]
 
 
 def report_working_days_left(

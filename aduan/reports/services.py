@@ -165,10 +165,12 @@ def report_create(
     anonymous: bool = False,
     confidential: bool = False,
     files: Sequence["Upload"] = (),
+    acknowledged: bool = False,
     now: datetime | None = None,
 ) -> Report:
     """A new report, waiting for verification within its deadline, with its files:
-    all written, or nothing."""
+    all written, or nothing. The reporter is sent a receipt, unless the channel
+    ``acknowledged`` it itself (an SMS answered at once)."""
     now = now or timezone.now()
     if actor.role == "citizen" and actor.reporter_id != reporter.pk:
         raise NotPermitted(_("Laporan hanya dapat dikirim atas nama Anda sendiri."))
@@ -211,6 +213,8 @@ def report_create(
             actor=actor, reporter=reporter, fields=fields, due=due, channel=channel, now=now
         )
         _attachments_add(actor, report, files, stored=stored)
+        if not acknowledged:
+            notices.reporter_told_of_receipt(report)
     return report
 
 
@@ -316,6 +320,7 @@ def _transition(
             created_at=now,
         )
         notices.agency_systems_told(report=report, event=event)
+        notices.reporter_told(report=report, event=event)
         return event
 
 
@@ -450,19 +455,15 @@ def report_archive(
                 _("Laporan asli tidak ditemukan."), code="unknown_original", field="duplicate_of"
             )
     changes = {"archive_reason": reason, "duplicate_of": original, "closed_at": now, **NO_DEADLINE}
-    with transaction.atomic():
-        event = _transition(
-            actor=actor,
-            report=report,
-            action=Action.ARCHIVE,
-            channel=channel,
-            now=now,
-            changes=changes,
-            reason=_text(note, field="note", maximum=REASON_MAX, required=False),
-        )
-        if original is not None:
-            notices.reporter_told_of_merge(duplicate=report, original=original)
-    return event
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.ARCHIVE,
+        channel=channel,
+        now=now,
+        changes=changes,
+        reason=_text(note, field="note", maximum=REASON_MAX, required=False),
+    )
 
 
 def report_intervene(

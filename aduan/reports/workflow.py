@@ -36,7 +36,9 @@ TRANSITIONS: dict[str, dict[str, str]] = {
 }
 
 # Actions that leave the state as it is and are not transitions.
-ANNOTATIONS = frozenset({Action.NOTE, Action.IDENTITY_VIEWED, Action.REMIND})
+ANNOTATIONS = frozenset(
+    {Action.NOTE, Action.IDENTITY_VIEWED, Action.REMIND, Action.OVERDUE, Action.ESCALATE}
+)
 
 
 def next_state(action: str, state: str) -> str | None:

@@ -1,6 +1,7 @@
 """The one outbox: a message is written in the sender's transaction, leaves only
-after it commits, is delivered once through its channel's transport, and a failing
-transport is recorded on the message, never raised."""
+after it commits, is delivered once through its channel's transport; a temporary
+failure is tried again with back-off, a permanent one recorded on the message,
+never raised."""
 
 import logging
 from datetime import timedelta
@@ -9,10 +10,19 @@ from typing import Any
 import pytest
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from aduan.outbox.models import Message
-from aduan.outbox.services import message_deliver, message_send, recipient_hash
+from aduan.outbox.services import (
+    ATTEMPTS_MAX,
+    backoff,
+    message_deliver,
+    message_delivery_record,
+    message_send,
+    messages_claim,
+    messages_deliver_due,
+    recipient_hash,
+)
+from aduan.outbox.transports import TransportError
 
 pytestmark = pytest.mark.django_db
 
@@ -28,10 +38,17 @@ class RecordingTransport:
 
 
 class BrokenTransport:
-    """A gateway that refuses everything."""
+    """A gateway that is down."""
 
     def send(self, message: Message) -> str:
         raise ConnectionRefusedError("gateway down")
+
+
+class RefusingTransport:
+    """A gateway that refuses the recipient for good."""
+
+    def send(self, message: Message) -> str:
+        raise TransportError("no such number", permanent=True)
 
 
 @pytest.fixture
@@ -41,6 +58,7 @@ def transports(settings: Any) -> Any:
         **settings.OUTBOX_TRANSPORTS,
         "sms": f"{__name__}.RecordingTransport",
         "email": f"{__name__}.BrokenTransport",
+        "x": f"{__name__}.RefusingTransport",
     }
     return settings
 
@@ -56,29 +74,32 @@ def _send(**overrides: Any) -> Message:
     return message_send(**fields)
 
 
-def test_it_queues_delivery_only_when_the_sender_commits(
-    django_capture_on_commit_callbacks: Any,
-) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        message = _send()
-        assert DBTaskResult.objects.count() == 0  # nothing leaves before the commit
-    assert len(callbacks) == 1
-    task = DBTaskResult.objects.get()
-    assert task.task_path == "aduan.outbox.tasks.message_deliver_task"
-    assert task.args_kwargs == {"args": [message.pk], "kwargs": {}}
+@pytest.mark.usefixtures("transports")
+def test_a_message_is_due_at_once_and_leaves_with_the_workers_round() -> None:
+    message = _send()
     assert message.status == Message.Status.PENDING
+    assert message.next_attempt_at is not None and message.next_attempt_at <= timezone.now()
+    assert messages_deliver_due() == 1
+    assert delivered == [message.pk]
+    assert messages_deliver_due() == 0
 
 
-def test_a_rolled_back_sender_sends_nothing(django_capture_on_commit_callbacks: Any) -> None:
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        try:
-            with transaction.atomic():
-                _send()
-                raise RuntimeError("the caller's action failed")
-        except RuntimeError:
-            pass
-    assert callbacks == []
+def test_a_rolled_back_sender_leaves_nothing_to_send() -> None:
+    try:
+        with transaction.atomic():
+            _send()
+            raise RuntimeError("the caller's action failed")
+    except RuntimeError:
+        pass
     assert Message.objects.count() == 0
+
+
+@pytest.mark.usefixtures("transports")
+def test_a_message_already_answered_in_the_senders_request_is_kept_never_sent() -> None:
+    message = _send(replied=True)
+    assert message.status == Message.Status.SENT and message.sent_at is not None
+    assert messages_deliver_due() == 0
+    assert delivered == []
 
 
 def test_recipient_and_body_are_encrypted_at_rest() -> None:
@@ -142,37 +163,92 @@ def test_a_message_being_delivered_is_not_taken_by_another_worker() -> None:
 
 
 @pytest.mark.usefixtures("transports")
-def test_a_failing_transport_marks_the_message_failed_and_raises_nothing() -> None:
+def test_a_temporary_failure_is_tried_again_later_with_growing_waits() -> None:
     message = _send(channel="email", recipient="ani@example.id", subject="Kode")
-    result = message_deliver(message_id=message.pk)
-    assert result is not None
+    before = timezone.now()
+    assert message_deliver(message_id=message.pk) is not None
     message.refresh_from_db()
-    assert message.status == Message.Status.FAILED
+    assert message.status == Message.Status.PENDING
     assert message.last_error == "ConnectionRefusedError: gateway down"
     assert message.attempts == 1 and message.sent_at is None
+    assert message.next_attempt_at is not None
+    assert message.next_attempt_at >= before + backoff(1)
+    # Not due before its time.
+    assert message_deliver(message_id=message.pk) is None
+    assert [backoff(n).total_seconds() for n in (1, 2, 3, 4)] == [30, 60, 120, 240]
+    assert backoff(20) == timedelta(hours=6)
 
 
-def test_a_channel_without_a_transport_fails_the_message(settings: Any) -> None:
+@pytest.mark.usefixtures("transports")
+def test_a_message_is_given_up_after_the_last_attempt_with_the_reason() -> None:
+    message = _send(channel="email", recipient="ani@example.id", subject="Kode")
+    Message.objects.filter(pk=message.pk).update(attempts=ATTEMPTS_MAX - 1)
+    message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED
+    assert message.attempts == ATTEMPTS_MAX and message.next_attempt_at is None
+    assert "gateway down" in message.last_error
+
+
+@pytest.mark.usefixtures("transports")
+def test_a_permanent_failure_fails_the_message_at_once() -> None:
+    message = _send(channel="x", recipient="@ani")
+    message_deliver(message_id=message.pk)
+    message.refresh_from_db()
+    assert message.status == Message.Status.FAILED
+    assert message.last_error == "TransportError: no such number"
+
+
+def test_a_channel_without_a_transport_waits_for_one(settings: Any) -> None:
     settings.OUTBOX_TRANSPORTS = {}
     message = _send()
     message_deliver(message_id=message.pk)
     message.refresh_from_db()
-    assert message.status == Message.Status.FAILED
+    assert message.status == Message.Status.PENDING
     assert "no transport for channel 'sms'" in message.last_error
+
+
+@pytest.mark.usefixtures("transports")
+def test_claims_take_the_oldest_due_messages_and_hold_them_for_the_lease() -> None:
+    first, second, third = _send(), _send(), _send()
+    now = timezone.now()
+    Message.objects.filter(pk=third.pk).update(next_attempt_at=now + timedelta(hours=1))
+    claimed = messages_claim(now=now, limit=1)
+    assert [m.pk for m in claimed] == [first.pk]
+    assert [m.pk for m in messages_claim(now=now, limit=10)] == [second.pk]
+    assert messages_claim(now=now, limit=10) == []
+    first.refresh_from_db()
+    assert first.attempts == 1 and first.next_attempt_at is not None
+    assert first.next_attempt_at > now + timedelta(seconds=60)
+
+
+@pytest.mark.usefixtures("transports")
+def test_a_worker_asked_to_stop_hands_back_what_it_has_not_tried() -> None:
+    messages = [_send() for _ in range(3)]
+    asked = iter([False, True, True])
+    assert messages_deliver_due(stop=lambda: next(asked)) == 1
+    assert delivered == [messages[0].pk]
+    rest = Message.objects.filter(pk__in=[m.pk for m in messages[1:]])
+    assert {(m.status, m.attempts) for m in rest} == {(Message.Status.PENDING, 0)}
+    assert all(m.next_attempt_at <= timezone.now() for m in rest if m.next_attempt_at)
+    assert messages_deliver_due() == 2
+
+
+def test_delivery_reports_move_forward_only() -> None:
+    message = _send(replied=True)
+    assert message_delivery_record(message_id=message.pk, delivery="accepted")
+    assert message_delivery_record(message_id=message.pk, delivery="delivered", detail="ok")
+    # A late "accepted" after "delivered" changes nothing.
+    assert not message_delivery_record(message_id=message.pk, delivery="accepted")
+    assert not message_delivery_record(message_id=999_999, delivery="delivered")
+    message.refresh_from_db()
+    assert (message.delivery, message.delivery_detail) == ("delivered", "ok")
+    with pytest.raises(ValueError, match="unknown delivery outcome"):
+        message_delivery_record(message_id=message.pk, delivery="lost")
 
 
 def test_a_deleted_message_is_nothing_to_deliver() -> None:
     assert message_deliver(message_id=999_999) is None
-
-
-def test_the_worker_task_delivers_through_the_tasks_api(
-    settings: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
-    with django_capture_on_commit_callbacks(execute=True):
-        message = _send()
-    message.refresh_from_db()
-    assert message.status == Message.Status.SENT
 
 
 def test_unknown_channel_is_a_programming_error() -> None:

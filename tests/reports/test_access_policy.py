@@ -77,6 +77,8 @@ ACTIONS: dict[str, set[str]] = {
     Action.REOPEN: {"owner"},
     Action.EXPIRE_INFO: {"system"},
     Action.AUTO_CLOSE: {"system"},
+    Action.OVERDUE: {"system"},
+    Action.ESCALATE: {"system"},
     # The supervisor reminds of confidential reports too: it sees their deadline.
     Action.REMIND: {"national", "supervisor"},
 }

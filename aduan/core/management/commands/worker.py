@@ -1,16 +1,25 @@
 from typing import Any
 
-from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
+
+from aduan.core.worker import worker_run
 
 
 class Command(BaseCommand):
-    help = "Run background tasks from the database queue until stopped (Ctrl-C or SIGTERM)."
+    help = (
+        "Run the background jobs (outbox, webhooks, deadline sweeps) until stopped "
+        "(Ctrl-C or SIGTERM); several workers may share one database."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--interval", type=float, default=1.0, help="Seconds between polls.")
+        parser.add_argument(
+            "--interval", type=float, default=1.0, help="Most seconds to wait when idle."
+        )
+        parser.add_argument(
+            "--once", action="store_true", help="Exit when no job has anything left to do."
+        )
 
-    def handle(self, *args: Any, interval: float, **options: Any) -> None:
-        # Django's task framework with the database backend: the database is the queue,
-        # no broker needed; several workers may share it.
-        call_command("db_worker", interval=interval, reload=False, verbosity=options["verbosity"])
+    def handle(self, *args: Any, interval: float, once: bool, **options: Any) -> None:
+        done = worker_run(interval=interval, once=once)
+        if once and options["verbosity"] > 0:
+            self.stdout.write(f"{done} done")

@@ -1,0 +1,250 @@
+"""SMS 1708 (DESIGN.md §6): what an SMS asks for is done, and the answer goes back
+in the gateway's HTTP response, which the gateway sends as the reply SMS at once.
+Everything later (follow-ups, reminders) leaves through the outbox.
+
+The same SMS handed over twice makes one report and gets the same answer; a number
+over its flood limit gets one polite answer, then silence. Answers are in
+Indonesian and short: they go to any phone."""
+
+import hashlib
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from aduan.channels.sms.models import InboundSms
+from aduan.channels.sms.parse import Help, NewReport, Reply, StatusQuery, Trouble, sms_parse
+from aduan.lib import crypto
+from aduan.lib.contacts import normalize_phone
+from aduan.lib.errors import AduanError, InvalidInput
+from aduan.lib.ratelimit import rate_window
+from aduan.lib.text import title_from_text
+from aduan.outbox.models import Message
+from aduan.outbox.services import message_send
+from aduan.reporters.models import ChannelIdentity, Reporter
+from aduan.reporters.services import reporter_for_identity
+from aduan.reports import policy, services
+from aduan.reports.errors import WrongState
+from aduan.reports.models import Channel, Report, ReportType, State
+from aduan.reports.notices import notice_text
+from aduan.reports.policy import Actor
+from aduan.reports.tracking import tracking_number_display
+
+logger = logging.getLogger("aduan.sms")
+
+Outcome = InboundSms.Outcome
+
+
+@dataclass(frozen=True, slots=True)
+class Sms:
+    """An SMS as the gateway hands it over: its id for the message and the SMSC's
+    time stamp, when it gives them, tell a re-delivery from a new message."""
+
+    sender: str
+    text: str
+    gateway_id: str = ""
+    stamp: str = ""
+
+
+def sms_receive(sms: Sms, *, now: datetime | None = None) -> str:
+    """Does what the SMS asks and returns the answer to send back ("" for none)."""
+    now = now or timezone.now()
+    try:
+        phone = normalize_phone(sms.sender)
+    except InvalidInput:
+        # A sender that is no phone number (an operator's name): nobody to answer.
+        logger.info("sms: ignored a message from a sender that is no phone number")
+        return ""
+    sender_hash = crypto.lookup_hash(ChannelIdentity.Kind.PHONE, phone)
+    try:
+        with transaction.atomic():
+            inbound = _inbound_record(sms, sender_hash=sender_hash, now=now)
+            outcome, answer, report = _answer(sms, phone=phone, inbound=inbound, now=now)
+            inbound.outcome, inbound.answer, inbound.report = outcome, answer, report
+            inbound.save(update_fields=["outcome", "answer", "report"])
+            if answer:
+                # Every message out has its row, this one too (already on its way).
+                message_send(
+                    channel=Message.Channel.SMS,
+                    recipient=phone,
+                    body=answer,
+                    purpose=f"sms_{outcome}",
+                    reporter_id=report.reporter_id if report is not None else None,
+                    report_id=report.pk if report is not None else None,
+                    now=now,
+                    replied=True,
+                )
+            return answer
+    except _SeenBefore as seen:
+        return seen.answer
+
+
+class _SeenBefore(Exception):
+    def __init__(self, answer: str) -> None:
+        self.answer = answer
+
+
+def _fingerprint(sms: Sms, sender_hash: str) -> str:
+    if not sms.stamp:
+        return ""
+    return hashlib.sha256(f"{sender_hash}\n{sms.stamp}\n{sms.text}".encode()).hexdigest()
+
+
+def _inbound_record(sms: Sms, *, sender_hash: str, now: datetime) -> InboundSms:
+    """The SMS's row, or _SeenBefore with the answer it got the first time."""
+    fingerprint = _fingerprint(sms, sender_hash)
+    gateway_id = sms.gateway_id[:64]
+    try:
+        with transaction.atomic():
+            return InboundSms.objects.create(
+                gateway_id=gateway_id,
+                fingerprint=fingerprint,
+                sender_hash=sender_hash,
+                received_at=now,
+            )
+    except IntegrityError:
+        pass
+    first = InboundSms.objects.filter(gateway_id=gateway_id).first() if gateway_id else None
+    if first is None and fingerprint:
+        first = InboundSms.objects.filter(fingerprint=fingerprint).first()
+    logger.info("sms: the gateway handed over message %s again", first.pk if first else "?")
+    raise _SeenBefore(first.answer if first is not None else "")
+
+
+def _answer(
+    sms: Sms, *, phone: str, inbound: InboundSms, now: datetime
+) -> tuple[str, str, Report | None]:
+    """What the message asks for, done: the outcome, the answer and the report."""
+    allowed, window = rate_window("sms")
+    sent = InboundSms.objects.filter(
+        sender_hash=inbound.sender_hash, received_at__gt=now - window
+    ).count()
+    with translation.override("id"):
+        if sent > allowed:
+            # Over the limit: one polite answer, then silence until the window moves.
+            answer = _too_many(window) if sent == allowed + 1 else ""
+            return Outcome.LIMITED, answer, None
+        command = sms_parse(sms.text)
+        if isinstance(command, Help):
+            return Outcome.HELP, _help(command.trouble), None
+        reporter = reporter_for_identity(kind=ChannelIdentity.Kind.PHONE, value=phone)
+        actor = Actor.for_reporter(reporter.pk)
+        if isinstance(command, NewReport):
+            return _report(command, reporter=reporter, actor=actor, now=now)
+        if isinstance(command, StatusQuery):
+            return _status(command, actor=actor, now=now)
+        return _reply(command, actor=actor, now=now)
+
+
+def _report(
+    command: NewReport, *, reporter: Reporter, actor: Actor, now: datetime
+) -> tuple[str, str, Report | None]:
+    try:
+        report = services.report_create(
+            actor=actor,
+            reporter=reporter,
+            type=ReportType.COMPLAINT,
+            title=title_from_text(command.text),
+            body=command.text,
+            channel=Channel.SMS,
+            acknowledged=True,
+            now=now,
+        )
+    except InvalidInput as error:
+        return Outcome.REFUSED, str(error.message), None
+    return Outcome.REPORT, notice_text("receipt", short=True, report=report), report
+
+
+def _visible_report(number: str, actor: Actor) -> Report | None:
+    """The report if this sender may know of it: a confidential report only to its
+    own reporter; an unknown one and a hidden one read alike."""
+    report = Report.objects.select_related("agency").filter(tracking_number=number).first()
+    if report is None or policy.report_view(actor, report) == policy.View.NONE:
+        return None
+    return report
+
+
+def _not_found(number: str) -> str:
+    return gettext(
+        "Laporan %(number)s tidak ditemukan. Periksa nomornya, atau kirim INFO ke %(code)s."
+    ) % {"number": tracking_number_display(number), "code": settings.SMS_SHORTCODE}
+
+
+def _status(command: StatusQuery, *, actor: Actor, now: datetime) -> tuple[str, str, Report | None]:
+    report = _visible_report(command.number, actor)
+    if report is None:
+        return Outcome.REFUSED, _not_found(command.number), None
+    return Outcome.STATUS, notice_text("status", short=True, report=report, now=now), report
+
+
+def _reply(command: Reply, *, actor: Actor, now: datetime) -> tuple[str, str, Report | None]:
+    report = _visible_report(command.number, actor)
+    if report is None or not policy.is_owner(actor, report):
+        # Only the reporter's own number may write to a report.
+        return Outcome.REFUSED, _not_found(command.number), None
+    number = tracking_number_display(report.tracking_number)
+    try:
+        if report.state == State.NEEDS_INFO:
+            services.report_supply_info(
+                actor=actor, report=report, text=command.text, channel=Channel.SMS, now=now
+            )
+        else:
+            services.report_reply(
+                actor=actor, report=report, text=command.text, channel=Channel.SMS, now=now
+            )
+    except WrongState:
+        return (
+            Outcome.REFUSED,
+            gettext(
+                "Laporan %(number)s sudah %(state)s. Untuk hal baru, kirim LAPOR <isi laporan> "
+                "ke %(code)s."
+            )
+            % {
+                "number": number,
+                "state": State(report.state).label.lower(),
+                "code": settings.SMS_SHORTCODE,
+            },
+            report,
+        )
+    except AduanError as error:
+        return Outcome.REFUSED, str(error.message), report
+    return (
+        Outcome.REPLY,
+        gettext("Balasan Anda untuk laporan %(number)s sudah kami teruskan. Terima kasih.")
+        % {"number": number},
+        report,
+    )
+
+
+def _help(trouble: Trouble) -> str:
+    code = settings.SMS_SHORTCODE
+    if trouble == Trouble.NUMBER_MISSING or trouble == Trouble.NUMBER_INVALID:
+        lead = gettext("Nomor laporan tidak terbaca.")
+    elif trouble == Trouble.TEXT_MISSING:
+        lead = gettext("Isi balasan kosong.")
+    elif trouble == Trouble.EMPTY:
+        lead = gettext("SMS Anda kosong.")
+    else:
+        lead = gettext("Layanan aduan %(code)s.") % {"code": code}
+    return " ".join(
+        [
+            lead,
+            gettext(
+                "Lapor: LAPOR <isi laporan>. Cek: CEK <nomor>. Balas: BALAS <nomor> <isi>. "
+                "Kirim ke %(code)s."
+            )
+            % {"code": code},
+        ]
+    )
+
+
+def _too_many(window: timedelta) -> str:
+    minutes = max(1, int(window.total_seconds() // 60))
+    return gettext(
+        "Anda mengirim terlalu banyak SMS. Pesan berikutnya baru kami baca setelah "
+        "%(minutes)s menit. Terima kasih atas pengertiannya."
+    ) % {"minutes": minutes}
