@@ -229,3 +229,24 @@ def test_unknown_or_mistyped_numbers_are_404(national: Client, make_report: Make
     assert national.get("/kantor/laporan/bukan-nomor").status_code == 404
     spaced = f"/kantor/laporan/{report.tracking_number[:4]}-{report.tracking_number[4:]}"
     assert national.get(spaced)["Location"] == case_url(report)
+
+
+def test_the_messages_a_report_caused_are_listed_without_recipient_or_text(
+    cast: Cast, staff_client: StaffClient, dispositioned: Callable[..., Report]
+) -> None:
+    from tests.backoffice.conftest import client_of
+
+    cast.reporter.user.email = "ani@example.id"  # type: ignore[union-attr]
+    report = dispositioned()
+    services.report_follow_up(actor=cast.liaison, report=report, text="Tim meninjau lokasi.")
+    html = client_of(staff_client, cast.agency_admin).get(case_url(report)).content.decode()
+    assert "Pesan keluar" in html
+    assert "Pemberitahuan disposisi" in html and "Menunggu" in html
+    assert "ani@example.id" not in html
+    assert "Surel" in html  # how the reporter hears: the report is not anonymous
+
+    anonymous = dispositioned(anonymous=True)
+    html = client_of(staff_client, cast.agency_admin).get(case_url(anonymous)).content.decode()
+    assert "Pemberitahuan disposisi" in html and "Surel" not in html
+    national = client_of(staff_client, cast.national).get(case_url(anonymous)).content.decode()
+    assert "Surel" in national

@@ -35,6 +35,7 @@ from aduan.backoffice.cases.lists import lists_for
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.http import safe_next_url
 from aduan.lib.widgets import LongSelect
+from aduan.outbox.selectors import messages_of_report
 from aduan.reporters.selectors import ReporterCard, reporter_card
 from aduan.reports import selectors as reports
 from aduan.reports import services
@@ -348,6 +349,9 @@ def _case_context(
         ),
         "forms": forms,
         "agency_picker": _agency_picker(request, suggested) if Action.DISPOSE in forms else "",
+        "outbox": messages_of_report(
+            report_id=report.pk, show_channel=not report.is_anonymous or national
+        ),
     }
 
 

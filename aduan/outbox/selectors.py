@@ -1,0 +1,78 @@
+"""What staff see of the outbox: which messages a report caused, whether they left
+and arrived — never to whom they went or what they said (DESIGN.md §5)."""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from aduan.outbox.models import Message
+
+_PURPOSES: dict[str, Promise] = {
+    "receipt": _("Tanda terima"),
+    "request_info": _("Permintaan kelengkapan"),
+    "dispositioned": _("Pemberitahuan disposisi"),
+    "follow_up": _("Tindak lanjut"),
+    "answer": _("Tindak lanjut akhir"),
+    "closed": _("Pemberitahuan selesai"),
+    "intervened": _("Pemberitahuan penutupan"),
+    "archived": _("Pemberitahuan arsip"),
+    "merged": _("Pemberitahuan penggabungan"),
+    "overdue": _("Pemberitahuan lewat batas waktu"),
+    "overdue_staff": _("Pengingat batas waktu"),
+    "escalated": _("Eskalasi"),
+    "reminder": _("Pengingat dari pengawas"),
+}
+_SMS_ANSWER = _("Balasan SMS")
+
+
+@dataclass(frozen=True, slots=True)
+class MessageRow:
+    purpose: str
+    to_reporter: bool
+    channel: str
+    status: str
+    delivery: str
+    attempts: int
+    last_error: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+def messages_of_report(*, report_id: int, show_channel: bool) -> list[MessageRow]:
+    """The messages a report caused, oldest first. The channel of a message to the
+    reporter tells how they can be reached: shown only where the viewer may know."""
+    rows = (
+        Message.objects.filter(report_id=report_id)
+        .order_by("created_at", "pk")
+        .values_list(
+            "purpose",
+            "reporter_id",
+            "channel",
+            "status",
+            "delivery",
+            "attempts",
+            "last_error",
+            "created_at",
+            "sent_at",
+        )
+    )
+    result = []
+    for purpose, reporter_id, channel, status, delivery, attempts, error, created, sent in rows:
+        to_reporter = reporter_id is not None
+        label = _SMS_ANSWER if purpose.startswith("sms_") else _PURPOSES.get(purpose, purpose)
+        result.append(
+            MessageRow(
+                purpose=str(label),
+                to_reporter=to_reporter,
+                channel=Message.Channel(channel).label if show_channel or not to_reporter else "",
+                status=Message.Status(status).label,
+                delivery=Message.Delivery(delivery).label if delivery else "",
+                attempts=attempts,
+                last_error=error,
+                created_at=created,
+                sent_at=sent,
+            )
+        )
+    return result
