@@ -66,9 +66,11 @@ def messages_of_report(*, report_id: int, show_channel: bool) -> list[MessageRow
             MessageRow(
                 purpose=str(label),
                 to_reporter=to_reporter,
-                channel=Message.Channel(channel).label if show_channel or not to_reporter else "",
-                status=Message.Status(status).label,
-                delivery=Message.Delivery(delivery).label if delivery else "",
+                channel=str(Message.Channel(channel).label)
+                if show_channel or not to_reporter
+                else "",
+                status=str(Message.Status(status).label),
+                delivery=str(Message.Delivery(delivery).label) if delivery else "",
                 attempts=attempts,
                 last_error=error,
                 created_at=created,
