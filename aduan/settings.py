@@ -309,7 +309,9 @@ if KANNEL_SENDSMS_URL and not KANNEL_SENDSMS_URL.startswith(("http://", "https:/
 # The outbox's transport for each channel (dotted path of a class). The console
 # transport writes messages to the log instead of sending them (development, demo).
 _CONSOLE_TRANSPORT = "aduan.outbox.transports.ConsoleTransport"
-OUTBOX_TRANSPORTS = dict.fromkeys(("sms", "email", "x", "web"), _CONSOLE_TRANSPORT)
+OUTBOX_TRANSPORTS = dict.fromkeys(("sms", "email", "x"), _CONSOLE_TRANSPORT)
+# Staff's in-app notices: the outbox row is the notice, read in the back office.
+OUTBOX_TRANSPORTS["web"] = "aduan.outbox.transports.InAppTransport"
 if KANNEL_SENDSMS_URL:
     OUTBOX_TRANSPORTS["sms"] = "aduan.channels.sms.transport.KannelTransport"
 

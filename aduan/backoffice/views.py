@@ -4,6 +4,7 @@ from django.views.decorators.http import require_safe
 
 from aduan.backoffice.auth import staff_required
 from aduan.backoffice.cases.lists import lists_for
+from aduan.outbox.selectors import notices_for_staff
 
 
 @require_safe
@@ -12,6 +13,17 @@ def home(request: HttpRequest) -> HttpResponse:
     """The staff member's start page: the lists of their role."""
     role = request.user.role  # type: ignore[union-attr]
     return render(request, "backoffice/home.html", {"lists": lists_for(role)})
+
+
+@require_safe
+@staff_required
+def notices(request: HttpRequest) -> HttpResponse:
+    """The staff member's notices: deadlines passed, escalations, reminders."""
+    user_id = request.user.pk
+    assert user_id is not None
+    return render(
+        request, "backoffice/notices.html", {"notices": notices_for_staff(user_id=user_id)}
+    )
 
 
 def not_yet(request: HttpRequest) -> HttpResponse:

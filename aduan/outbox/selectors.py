@@ -8,6 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aduan.outbox.models import Message
+from aduan.outbox.services import recipient_hash
 
 _PURPOSES: dict[str, Promise] = {
     "receipt": _("Tanda terima"),
@@ -78,3 +79,13 @@ def messages_of_report(*, report_id: int, show_channel: bool) -> list[MessageRow
             )
         )
     return result
+
+
+def notices_for_staff(*, user_id: int, limit: int = 50) -> list[Message]:
+    """A staff member's in-app notices, newest first."""
+    return list(
+        Message.objects.filter(
+            channel=Message.Channel.WEB,
+            recipient_hash=recipient_hash(channel=Message.Channel.WEB, recipient=str(user_id)),
+        ).order_by("-created_at", "-pk")[:limit]
+    )

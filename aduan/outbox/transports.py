@@ -45,6 +45,14 @@ class ConsoleTransport:
         return ""
 
 
+class InAppTransport:
+    """Notices to staff in the back office: the row is the notice, read on the staff
+    member's page of notices; delivering it is only marking it so."""
+
+    def send(self, message: Message) -> str:
+        return ""
+
+
 @cache
 def _transport(path: str) -> Transport:
     transport: Transport = import_string(path)()

@@ -314,11 +314,12 @@ def reporter_told(*, report: Report, event: ReportEvent) -> Message | None:
 # -- staff ---------------------------------------------------------------------------
 
 
-def _staff_mailed(
+def _staff_told(
     *, report: Report, staff: list[User], purpose: str, subject: Promise, body: Promise, by: str
 ) -> list[Message]:
-    """An e-mail to each of ``staff`` about the report: its number, the deadline and
-    a link to its case page, nothing of the reporter."""
+    """A notice to each of ``staff`` about the report — in the back office, and by
+    e-mail to those with an address: its number, the deadline and a link to its case
+    page, nothing of the reporter."""
     sent: list[Message] = []
     values = {
         "number": tracking_number_display(report.tracking_number),
@@ -327,30 +328,33 @@ def _staff_mailed(
         "agency": report.agency.name if report.agency_id and report.agency else "",
     }
     for user in staff:
-        if not user.email:
-            continue
         language = _language(user)
         with translation.override(language):
             values["deadline"] = (
                 str(DeadlineKind(report.deadline_kind).label) if report.deadline_kind else ""
             )
-            sent.append(
-                message_send(
-                    channel=Message.Channel.EMAIL,
-                    recipient=user.email,
-                    body=str(body) % values,
-                    subject=str(subject) % values,
-                    purpose=purpose,
-                    language=language,
-                    report_id=report.pk,
-                )
+            text, title = str(body) % values, str(subject) % values
+        addresses = [(Message.Channel.WEB, str(user.pk))]
+        if user.email:
+            addresses.append((Message.Channel.EMAIL, user.email))
+        sent.extend(
+            message_send(
+                channel=channel,
+                recipient=recipient,
+                body=text,
+                subject=title,
+                purpose=purpose,
+                language=language,
+                report_id=report.pk,
             )
+            for channel, recipient in addresses
+        )
     return sent
 
 
 def staff_reminded(*, report: Report, by: str, staff: list[User]) -> list[Message]:
     """The supervising agency ``by`` reminds the report's handlers of it."""
-    return _staff_mailed(
+    return _staff_told(
         report=report,
         staff=staff,
         purpose="reminder",
@@ -365,7 +369,7 @@ def staff_reminded(*, report: Report, by: str, staff: list[User]) -> list[Messag
 
 def staff_told_overdue(*, report: Report, staff: list[User]) -> list[Message]:
     """A deadline passed: those responsible for it are reminded."""
-    return _staff_mailed(
+    return _staff_told(
         report=report,
         staff=staff,
         purpose="overdue_staff",
@@ -381,7 +385,7 @@ def staff_told_overdue(*, report: Report, staff: list[User]) -> list[Message]:
 def staff_told_escalated(*, report: Report, staff: list[User]) -> list[Message]:
     """Twice the allowed time passed: the supervising agency and the national admin
     are told, the report is on their overdue lists."""
-    return _staff_mailed(
+    return _staff_told(
         report=report,
         staff=staff,
         purpose="escalated",

@@ -116,7 +116,7 @@ def test_the_supervisor_reminds_the_agency_once_a_day(
     )
     assert response.status_code == 302 and response["Location"] == "/kantor/terlambat"
     assert "sudah diingatkan" in supervisor.get("/kantor/terlambat").content.decode()
-    messages = Message.objects.filter(purpose="reminder", report=report)
+    messages = Message.objects.filter(purpose="reminder", report=report, channel="email")
     # The agency admin and the unit's liaison; not the liaison of another unit.
     assert sorted(m.recipient for m in messages) == [
         "admin.kota@cirebonkota.go.id",
@@ -135,7 +135,7 @@ def test_the_supervisor_reminds_the_agency_once_a_day(
         "sudah diingatkan tentang laporan ini hari ini"
         in supervisor.get("/kantor/terlambat").content.decode()
     )
-    assert Message.objects.filter(purpose="reminder", report=report).count() == 2
+    assert Message.objects.filter(purpose="reminder", report=report, channel="email").count() == 2
     # The reporter never sees the reminder.
     assert cast.owner.user is not None
     owner = Client()

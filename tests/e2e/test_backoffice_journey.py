@@ -263,5 +263,5 @@ def _reminded_when_late(server: str, desks: Desks, report: Report) -> None:
         page.get_by_text(f"Instansi yang menangani laporan {shown} sudah diingatkan.")
     ).to_be_visible()
     screenshot(page, "supervisor-2-reminded")
-    reminders = Message.objects.filter(report=report, purpose="reminder")
+    reminders = Message.objects.filter(report=report, purpose="reminder", channel="email")
     assert [m.recipient for m in reminders] == ["admin.kota@cirebonkota.go.id"]

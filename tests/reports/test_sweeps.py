@@ -13,6 +13,7 @@ from aduan.outbox.models import Message
 from aduan.reports import services
 from aduan.reports.models import Action, ArchiveReason, DeadlineKind, Report, State
 from aduan.reports.sweeps import deadlines_sweep
+from aduan.reports.tracking import tracking_number_display
 from tests.reports.conftest import Cast, MakeReport
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,27 @@ def test_one_reports_trouble_does_not_stop_the_others(
     assert _reload(first).alert_at == first.deadline_at  # still due: tried again later
     assert Action.OVERDUE not in _actions(first)
     assert Action.OVERDUE in _actions(second)
+
+
+def test_staff_find_their_notices_in_the_back_office(
+    cast: Cast, dispositioned: Callable[..., Report]
+) -> None:
+    from tests.conftest import verified_client
+
+    report = dispositioned()
+    assert report.deadline_at is not None
+    deadlines_sweep(now=report.deadline_at + timedelta(minutes=1))
+    number = tracking_number_display(report.tracking_number)
+    assert cast.liaison.user is not None and cast.other_liaison.user is not None
+    mine = verified_client(cast.liaison.user).get("/kantor/pemberitahuan")
+    assert mine.status_code == 200
+    html = mine.content.decode()
+    assert f"Melewati batas waktu: laporan {number}" in html
+    assert f"/kantor/laporan/{report.tracking_number}</a>" in html  # a link to the case
+    other = verified_client(cast.other_liaison.user).get("/kantor/pemberitahuan")
+    assert number not in other.content.decode()
+    # Delivered in the worker's round like any message: nothing waits.
+    from aduan.outbox.services import messages_deliver_due
+
+    messages_deliver_due()
+    assert not Message.objects.filter(channel="web", status="pending").exists()
