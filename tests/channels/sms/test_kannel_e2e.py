@@ -84,6 +84,19 @@ def test_an_sms_report_its_status_and_the_agencys_follow_up_through_kannel(
         "the delivery report",
     )
 
+    # A long SMS arrives in parts; Kannel joins them and it makes one report.
+    long_text = (
+        "Saluran air di Jalan Pekiringan tersumbat sampah sejak dua minggu, setiap hujan "
+        "air meluap ke rumah warga dan jalan tidak bisa dilewati motor. Mohon segera "
+        "dibersihkan dan dipasang saringan sampah di ujung gang dekat masjid. Terima kasih."
+    )
+    assert len(long_text) > 160
+    kannel.sms_in(PHONE, "1708", f"LAPOR {long_text}")
+    [second] = kannel.sms_out(count=1)
+    latest = Report.objects.order_by("-pk").first()
+    assert latest is not None and latest.body == long_text
+    assert tracking_number_display(latest.tracking_number) in second.text
+
     kannel.sms_in(PHONE, "1708", f"BALAS {report.tracking_number} terima kasih, ditunggu")
     [thanks] = kannel.sms_out(count=1)
     assert "sudah kami teruskan" in thanks.text
