@@ -325,9 +325,10 @@ def _transition(
 
 
 def _annotate(
-    *, actor: Actor, report: Report, action: str, now: datetime, body: str = ""
+    *, actor: Actor, report: Report, action: str, now: datetime, body: str = "", reason: str = ""
 ) -> ReportEvent:
-    """An event that changes nothing (an internal note, an identity opened)."""
+    """An event that changes nothing (an internal note, an identity opened, a
+    deadline passed)."""
     if not policy.can(actor, action, report):
         raise NotPermitted()
     event = ReportEvent.objects.create(
@@ -339,6 +340,7 @@ def _annotate(
         from_state=report.state,
         to_state=report.state,
         body=body,
+        reason=reason,
         channel=Channel.WEB if actor.user else Channel.SYSTEM,
         agency_id=report.agency_id,
         unit_id=report.unit_id,
@@ -851,6 +853,14 @@ def report_expire_info(*, report: Report, now: datetime | None = None) -> Report
         channel=Channel.SYSTEM,
         now=now,
         changes=changes,
+    )
+
+
+def report_deadline_marked(*, report: Report, action: str, now: datetime) -> ReportEvent:
+    """The clock's mark on the timeline, for staff only: the report's current
+    deadline passed (``Action.OVERDUE``) or ran twice its time (``Action.ESCALATE``)."""
+    return _annotate(
+        actor=policy.SYSTEM, report=report, action=action, now=now, reason=report.deadline_kind
     )
 
 

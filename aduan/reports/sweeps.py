@@ -22,8 +22,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from aduan.accounts.models import User
-from aduan.reports import notices, policy, services
-from aduan.reports.models import Action, Channel, DeadlineKind, Report, ReportEvent
+from aduan.reports import notices, services
+from aduan.reports.models import Action, DeadlineKind, Report
 from aduan.reports.selectors import reports_due
 
 logger = logging.getLogger("aduan.sweeps")
@@ -72,28 +72,9 @@ def _step(report_id: int, now: datetime) -> int:
         return 1
 
 
-def _mark(report: Report, action: str, now: datetime) -> ReportEvent:
-    """A timeline event of the clock's (for staff only), telling agencies' systems."""
-    event = ReportEvent.objects.create(
-        report=report,
-        action=action,
-        actor_role=policy.SYSTEM.role,
-        from_state=report.state,
-        to_state=report.state,
-        reason=report.deadline_kind,
-        channel=Channel.SYSTEM,
-        agency_id=report.agency_id,
-        unit_id=report.unit_id,
-        is_internal=True,
-        created_at=now,
-    )
-    notices.agency_systems_told(report=report, event=event)
-    return event
-
-
 def _overdue(report: Report, now: datetime) -> None:
     """The deadline passed: those responsible are reminded, the reporter told."""
-    _mark(report, Action.OVERDUE, now)
+    services.report_deadline_marked(report=report, action=Action.OVERDUE, now=now)
     Report.objects.filter(pk=report.pk).update(alert_at=report.escalate_at)
     notices.staff_told_overdue(report=report, staff=_responsible(report))
     notices.reporter_told_overdue(report)
@@ -101,7 +82,7 @@ def _overdue(report: Report, now: datetime) -> None:
 
 def _escalate(report: Report, now: datetime) -> None:
     """Twice the allowed time passed: the supervisors are told."""
-    _mark(report, Action.ESCALATE, now)
+    services.report_deadline_marked(report=report, action=Action.ESCALATE, now=now)
     Report.objects.filter(pk=report.pk).update(alert_at=None)
     notices.staff_told_escalated(report=report, staff=_supervisors(report))
 
