@@ -291,6 +291,9 @@ RATE_LIMITS = env_rates(
 # The worker (python -m aduan worker): a job a worker claimed and did not finish
 # (it was killed) is another worker's after this many seconds.
 WORKER_LEASE_SECONDS = env_int("ADUAN_WORKER_LEASE_SECONDS", 300, minimum=1)
+# Messages a worker hands to the gateways at once (to different recipients; one
+# recipient's messages leave in order): gateways are slow to answer, not busy.
+OUTBOX_SEND_THREADS = env_int("ADUAN_OUTBOX_SEND_THREADS", 8, minimum=1)
 
 # SMS 1708 through Kannel (docs/sms-kannel.md). Kannel passes the shared secret
 # with every inbound SMS and delivery report; requests from the allowed addresses

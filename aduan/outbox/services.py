@@ -5,8 +5,10 @@ messages under a lease, retry temporary failures with exponential back-off, and
 record a permanent failure with its reason."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
+from queue import SimpleQueue
 
 from django.conf import settings
 from django.db import transaction
@@ -110,18 +112,73 @@ def messages_claim(*, now: datetime, limit: int = 50) -> list[Message]:
 def messages_deliver_due(
     *, now: datetime | None = None, limit: int = 50, stop: Callable[[], bool] = lambda: False
 ) -> int:
-    """The worker's job: delivers what is due; how many messages it tried. When
-    ``stop`` says so (the worker is asked to exit), the messages it claimed and did
-    not try yet are handed back at once, not after the lease."""
+    """The worker's job: delivers what is due; how many messages it tried.
+
+    Gateways answer slowly (Kannel takes tens of milliseconds when a delivery report
+    is asked for), so the claimed messages are handed to the transports from several
+    threads — each recipient's messages one after another, in order, different
+    recipients side by side — while this thread records each outcome as it comes.
+    When ``stop`` says so (the worker is asked to exit), what was claimed and not
+    tried yet is handed back at once, not after the lease."""
     claimed = messages_claim(now=now or timezone.now(), limit=limit)
-    for done, message in enumerate(claimed):
+    queues: dict[str, list[Message]] = {}
+    for message in claimed:
+        queues.setdefault(message.recipient_hash, []).append(message)
+    tried: set[int] = set()
+    for message, outcome in _sent(list(queues.values()), stop):
+        _record(message, outcome)
+        tried.add(message.pk)
+    untried = [message.pk for message in claimed if message.pk not in tried]
+    if untried:
+        Message.objects.filter(pk__in=untried).update(
+            attempts=F("attempts") - 1, next_attempt_at=timezone.now()
+        )
+    return len(tried)
+
+
+_Outcome = str | Exception
+
+
+def _sent(
+    queues: list[list[Message]], stop: Callable[[], bool]
+) -> Iterator[tuple[Message, _Outcome]]:
+    """Each message with what its transport said, as soon as it said it."""
+    threads = min(settings.OUTBOX_SEND_THREADS, len(queues))
+    if threads <= 1:
+        for queue in queues:
+            yield from _send_queue(queue, stop)
+        return
+    results: SimpleQueue[tuple[Message, _Outcome] | None] = SimpleQueue()
+
+    def run(queue: list[Message]) -> None:
+        try:
+            for sent in _send_queue(queue, stop):
+                results.put(sent)
+        finally:
+            results.put(None)  # this queue is done
+
+    with ThreadPoolExecutor(max_workers=threads, thread_name_prefix="outbox") as pool:
+        for queue in queues:
+            pool.submit(run, queue)
+        finished = 0
+        while finished < len(queues):
+            item = results.get()
+            if item is None:
+                finished += 1
+            else:
+                yield item
+
+
+def _send_queue(
+    queue: list[Message], stop: Callable[[], bool]
+) -> Iterator[tuple[Message, _Outcome]]:
+    for message in queue:
         if stop():
-            Message.objects.filter(pk__in=[m.pk for m in claimed[done:]]).update(
-                attempts=F("attempts") - 1, next_attempt_at=timezone.now()
-            )
-            return done
-        _deliver(message)
-    return len(claimed)
+            return
+        try:
+            yield message, transport_for(message.channel).send(message)
+        except Exception as error:  # any failure of a transport is the message's
+            yield message, error
 
 
 def message_deliver(*, message_id: int, now: datetime | None = None) -> Message | None:
@@ -146,14 +203,19 @@ def backoff(attempts: int) -> timedelta:
 
 
 def _deliver(message: Message) -> None:
-    """Sends a claimed message and records the outcome; a transport's failure is the
-    message's (retried later, or given up), never the worker's."""
-    try:
-        external_id = transport_for(message.channel).send(message)
-    except Exception as error:  # any failure of a transport is the message's, not ours
-        permanent = isinstance(error, TransportError) and error.permanent
-        _failed(message, error, permanent=permanent)
+    """Sends a claimed message and records the outcome."""
+    for sent, outcome in _send_queue([message], lambda: False):
+        _record(sent, outcome)
+
+
+def _record(message: Message, outcome: _Outcome) -> None:
+    """A transport's failure is the message's (retried later, or given up), never
+    the worker's."""
+    if isinstance(outcome, Exception):
+        permanent = isinstance(outcome, TransportError) and outcome.permanent
+        _failed(message, outcome, permanent=permanent)
         return
+    external_id = outcome
     message.status = Message.Status.SENT
     message.sent_at = timezone.now()
     message.external_id = external_id or ""

@@ -4,6 +4,8 @@ failure is tried again with back-off, a permanent one recorded on the message,
 never raised."""
 
 import logging
+import threading
+import time
 from datetime import timedelta
 from typing import Any
 
@@ -265,3 +267,41 @@ def test_the_admin_lists_messages_read_only_without_their_body(admin_client: Any
     page = admin_client.get(f"/admin/outbox/message/{message.pk}/change/")
     assert page.status_code == 200
     assert 'name="body"' not in page.content.decode()  # shown, not editable
+
+
+class SlowTransport:
+    """A gateway that takes a while to answer, as Kannel does when asked for
+    delivery reports; it notes the order messages arrived in and how many it was
+    sending at once."""
+
+    arrivals: list[tuple[str, str]] = []
+    busy = 0
+    most_at_once = 0
+    lock = threading.Lock()
+
+    def send(self, message: Message) -> str:
+        with SlowTransport.lock:
+            SlowTransport.busy += 1
+            SlowTransport.most_at_once = max(SlowTransport.most_at_once, SlowTransport.busy)
+        time.sleep(0.05)
+        with SlowTransport.lock:
+            SlowTransport.busy -= 1
+            SlowTransport.arrivals.append((message.recipient, message.body))
+        return ""
+
+
+def test_a_slow_gateway_gets_messages_side_by_side_each_recipients_in_order(
+    settings: Any,
+) -> None:
+    settings.OUTBOX_TRANSPORTS = {**settings.OUTBOX_TRANSPORTS, "sms": f"{__name__}.SlowTransport"}
+    settings.OUTBOX_SEND_THREADS = 8
+    SlowTransport.arrivals, SlowTransport.most_at_once = [], 0
+    for n in range(3):
+        for person in range(8):
+            _send(recipient=f"+62812000000{person}", body=f"pesan {n}")
+    assert messages_deliver_due() == 24
+    assert SlowTransport.most_at_once > 1
+    for person in range(8):
+        bodies = [body for to, body in SlowTransport.arrivals if to == f"+62812000000{person}"]
+        assert bodies == ["pesan 0", "pesan 1", "pesan 2"]
+    assert Message.objects.filter(status=Message.Status.SENT).count() == 24

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
@@ -60,12 +61,25 @@ def sms_receive(sms: Sms, *, now: datetime | None = None) -> str:
         logger.info("sms: ignored a message from a sender that is no phone number")
         return ""
     sender_hash = crypto.lookup_hash(ChannelIdentity.Kind.PHONE, phone)
+    seen = _Seen(gateway_id=sms.gateway_id[:64], fingerprint=_fingerprint(sms, sender_hash))
+    earlier = seen.answer()
+    if earlier is not None:
+        logger.info("sms: the gateway handed over a message again")
+        return earlier
     try:
         with transaction.atomic():
-            inbound = _inbound_record(sms, sender_hash=sender_hash, now=now)
-            outcome, answer, report = _answer(sms, phone=phone, inbound=inbound, now=now)
-            inbound.outcome, inbound.answer, inbound.report = outcome, answer, report
-            inbound.save(update_fields=["outcome", "answer", "report"])
+            outcome, answer, report = _answer(sms, phone=phone, sender_hash=sender_hash, now=now)
+            # Written last, in one go: the unique keys refuse the same SMS handled
+            # meanwhile by another request, and everything this one did rolls back.
+            InboundSms.objects.create(
+                gateway_id=seen.gateway_id,
+                fingerprint=seen.fingerprint,
+                sender_hash=sender_hash,
+                received_at=now,
+                outcome=outcome,
+                answer=answer,
+                report=report,
+            )
             if answer:
                 # Every message out has its row, this one too (already on its way).
                 message_send(
@@ -79,13 +93,34 @@ def sms_receive(sms: Sms, *, now: datetime | None = None) -> str:
                     replied=True,
                 )
             return answer
-    except _SeenBefore as seen:
-        return seen.answer
+    except IntegrityError:
+        earlier = seen.answer()
+        if earlier is None:
+            raise
+        logger.info("sms: the gateway handed over a message twice at once")
+        return earlier
 
 
-class _SeenBefore(Exception):
-    def __init__(self, answer: str) -> None:
-        self.answer = answer
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """How an SMS handed over again is known: by the gateway's id for it, or by the
+    fingerprint of sender, SMSC time and text (an operator's re-delivery gets a new
+    gateway id)."""
+
+    gateway_id: str
+    fingerprint: str
+
+    def answer(self) -> str | None:
+        """The answer the SMS got the first time, or None if it is new."""
+        keys = Q()
+        if self.gateway_id:
+            keys |= Q(gateway_id=self.gateway_id)
+        if self.fingerprint:
+            keys |= Q(fingerprint=self.fingerprint)
+        if not keys:
+            return None
+        first = InboundSms.objects.filter(keys).only("answer").first()
+        return first.answer if first is not None else None
 
 
 def _fingerprint(sms: Sms, sender_hash: str) -> str:
@@ -94,35 +129,15 @@ def _fingerprint(sms: Sms, sender_hash: str) -> str:
     return hashlib.sha256(f"{sender_hash}\n{sms.stamp}\n{sms.text}".encode()).hexdigest()
 
 
-def _inbound_record(sms: Sms, *, sender_hash: str, now: datetime) -> InboundSms:
-    """The SMS's row, or _SeenBefore with the answer it got the first time."""
-    fingerprint = _fingerprint(sms, sender_hash)
-    gateway_id = sms.gateway_id[:64]
-    try:
-        with transaction.atomic():
-            return InboundSms.objects.create(
-                gateway_id=gateway_id,
-                fingerprint=fingerprint,
-                sender_hash=sender_hash,
-                received_at=now,
-            )
-    except IntegrityError:
-        pass
-    first = InboundSms.objects.filter(gateway_id=gateway_id).first() if gateway_id else None
-    if first is None and fingerprint:
-        first = InboundSms.objects.filter(fingerprint=fingerprint).first()
-    logger.info("sms: the gateway handed over message %s again", first.pk if first else "?")
-    raise _SeenBefore(first.answer if first is not None else "")
-
-
 def _answer(
-    sms: Sms, *, phone: str, inbound: InboundSms, now: datetime
+    sms: Sms, *, phone: str, sender_hash: str, now: datetime
 ) -> tuple[str, str, Report | None]:
     """What the message asks for, done: the outcome, the answer and the report."""
     allowed, window = rate_window("sms")
-    sent = InboundSms.objects.filter(
-        sender_hash=inbound.sender_hash, received_at__gt=now - window
-    ).count()
+    # This one and those before it in the window.
+    sent = (
+        1 + InboundSms.objects.filter(sender_hash=sender_hash, received_at__gt=now - window).count()
+    )
     with translation.override("id"):
         if sent > allowed:
             # Over the limit: one polite answer, then silence until the window moves.

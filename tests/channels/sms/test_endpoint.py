@@ -250,3 +250,32 @@ def test_delivery_reports_are_recorded_on_the_message() -> None:
     assert client.get(url, {**base, "status": "99"}).status_code == 400
     assert client.get(url, {"message": "x", "status": "1", "secret": SECRET}).status_code == 400
     assert client.get(url, {"message": str(message.pk), "status": "1"}).status_code == 403
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_same_sms_handed_over_twice_at_once_still_makes_one_report() -> None:
+    import threading
+
+    from django.db import connection
+
+    from aduan.channels.sms.services import Sms, sms_receive
+
+    message = Sms(sender=PHONE, text="LAPOR jembatan retak", gateway_id="k-1", stamp="10:00")
+    start = threading.Barrier(2)
+    answers: list[str] = []
+
+    def deliver() -> None:
+        try:
+            start.wait()
+            answers.append(sms_receive(message))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(answers) == 2 and answers[0] == answers[1] and answers[0]
+    assert Report.objects.count() == 1
+    assert InboundSms.objects.count() == 1
