@@ -119,8 +119,10 @@ class _Seen:
             keys |= Q(fingerprint=self.fingerprint)
         if not keys:
             return None
-        first = InboundSms.objects.filter(keys).only("answer").first()
-        return first.answer if first is not None else None
+        # Any match is the same SMS. (No ORDER BY: with one, PostgreSQL walks the
+        # primary key instead of the two unique indexes, through every row.)
+        answers = InboundSms.objects.filter(keys).values_list("answer", flat=True)[:1]
+        return next(iter(answers), None)
 
 
 def _fingerprint(sms: Sms, sender_hash: str) -> str:
