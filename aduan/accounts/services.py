@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts import selectors
 from aduan.accounts.models import LANGUAGES, OneTimeCode, User
+from aduan.channels.sms.models import InboundSms
 from aduan.lib import crypto
 from aduan.lib.errors import Conflict, InvalidInput, NotPermitted
 from aduan.outbox.services import message_send, messages_erase
@@ -338,6 +339,8 @@ def account_erase(*, user: User, password: str, now: datetime | None = None) -> 
         reporter = Reporter.objects.select_for_update().filter(user=user).first()
         hashes = reporter_erase(reporter=reporter, now=now) if reporter is not None else []
         messages_erase(reporter_id=reporter.pk if reporter else None, recipient_hashes=hashes)
+        # The SMS they sent are known by the same keyed hash as their phone number.
+        InboundSms.objects.filter(sender_hash__in=hashes).delete()
         OneTimeCode.objects.filter(Q(user=user) | Q(identity_hash__in=hashes)).delete()
         user.username = f"dihapus-{user.pk}"
         user.first_name = user.last_name = user.email = ""

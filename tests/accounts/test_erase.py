@@ -10,6 +10,8 @@ from django.db import models
 from django.test import Client
 
 from aduan.accounts.models import OneTimeCode, User
+from aduan.channels.sms.models import InboundSms
+from aduan.channels.sms.services import Sms, sms_receive
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_send
 from aduan.reporters.models import ChannelIdentity, Reporter
@@ -58,6 +60,8 @@ def erased(sign_up: SignUp, make_report: Any, cast: Any) -> tuple[User, Report, 
         reporter_id=user.reporter.pk,
         report_id=report.pk,
     )
+    sms_receive(Sms(sender=PHONE, text=f"CEK {report.tracking_number}"))
+    assert InboundSms.objects.count() == 1
     stored = _everything_stored()
     assert NAME in stored and PHONE in stored and NIK in stored  # the scan sees them
     response = client.post("/akun/hapus", {"password": PASSWORD})
@@ -78,6 +82,7 @@ def test_the_reports_stay_and_nothing_identifying_is_left(
     assert reporter.erased_at is not None and reporter.user is None
     assert not ChannelIdentity.objects.filter(reporter=reporter).exists()
     assert not Message.objects.exists() and not OneTimeCode.objects.exists()
+    assert not InboundSms.objects.exists()  # the SMS they sent, known by their number
 
     anonymous = User.objects.get(pk=user.pk)
     assert anonymous.username == f"dihapus-{user.pk}"

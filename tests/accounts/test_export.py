@@ -9,6 +9,7 @@ from django.test import Client
 
 from aduan.accounts.export import export_section, sections
 from aduan.accounts.models import User
+from aduan.channels.sms.services import Sms, sms_receive
 from aduan.outbox.services import message_send
 from aduan.reporters.models import Reporter
 from aduan.reporters.services import reporter_for_identity
@@ -46,8 +47,11 @@ def test_it_exports_everything_about_me_and_nothing_about_others(
         reporter_id=mine_before.pk,
         report_id=sms_report.pk,
     )
+    # ... and a status question by SMS.
+    sms_receive(Sms(sender="0812-3456-7890", text=f"CEK {sms_report.tracking_number}"))
     # Someone else's report, identity and message.
     others = make_report(title="Lampu jalan padam di Kesambi")
+    sms_receive(Sms(sender="+6289999999999", text="INFO"))
     message_send(channel="sms", recipient="+6289999999999", body="Punya orang lain", purpose="x")
 
     client = Client()
@@ -60,6 +64,9 @@ def test_it_exports_everything_about_me_and_nothing_about_others(
     reports.report_reply(actor=actor, report=web_report, text="Masih menumpuk hari ini.")
 
     data = _export(client)
+    assert [(sms["outcome"], sms["report"]) for sms in data["sms"]] == [
+        ("status", sms_report.tracking_number)
+    ]
     assert data["format"] == "aduan-account-export/1"
     assert data["account"]["username"] == user.username
     assert data["reporter"]["name"] == "Siti Aminah"

@@ -1,0 +1,27 @@
+"""A citizen's SMS to 1708 in their data export (UU PDP): when each arrived, what it
+became, and the answer it got (the texts themselves are in their reports and
+replies)."""
+
+from typing import Any
+
+from aduan.accounts.export import export_section
+from aduan.accounts.models import User
+from aduan.channels.sms.models import InboundSms
+from aduan.reporters.models import ChannelIdentity
+
+
+@export_section("sms")
+def _sms(user: User) -> list[dict[str, Any]]:
+    hashes = ChannelIdentity.objects.filter(
+        reporter__user=user, kind=ChannelIdentity.Kind.PHONE
+    ).values_list("value_hash", flat=True)
+    rows = InboundSms.objects.filter(sender_hash__in=list(hashes)).order_by("received_at", "pk")
+    return [
+        {
+            "received_at": sms.received_at,
+            "outcome": sms.outcome,
+            "report": sms.report.tracking_number if sms.report else None,
+            "answer": sms.answer,
+        }
+        for sms in rows.select_related("report")
+    ]
