@@ -93,6 +93,8 @@ INSTALLED_APPS = [
     "aduan.reports",
     "aduan.outbox",
     "aduan.channels.sms",
+    "aduan.channels.email",
+    "aduan.channels.x",
     "aduan.open311",
     "aduan.integrations",
     "aduan.community",
@@ -308,6 +310,10 @@ if KANNEL_SENDSMS_URL and not KANNEL_SENDSMS_URL.startswith(("http://", "https:/
     raise ImproperlyConfigured(
         f"ADUAN_KANNEL_SENDSMS_URL: expected http(s)://…, got {KANNEL_SENDSMS_URL!r}"
     )
+
+# -- e-mail (aduan/channels/email) -----------------------------------------------------
+
+# -- X (aduan/channels/x) --------------------------------------------------------------
 
 # The outbox's transport for each channel (dotted path of a class). The console
 # transport writes messages to the log instead of sending them (development, demo).

@@ -20,5 +20,6 @@ urlpatterns = [
     path("kantor/", include("aduan.backoffice.urls")),
     path("open311/", include("aduan.open311.urls")),
     path("channels/sms/", include("aduan.channels.sms.urls")),
+    path("channels/x/", include("aduan.channels.x.urls")),
     path("", include("aduan.web.urls")),
 ]

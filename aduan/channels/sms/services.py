@@ -19,20 +19,23 @@ from django.utils.translation import gettext
 
 from aduan.channels.sms.models import InboundSms
 from aduan.channels.sms.parse import Help, NewReport, Reply, StatusQuery, Trouble, sms_parse
+from aduan.intake.services import Outcome as IntakeOutcome
+from aduan.intake.services import (
+    Result,
+    intake_reply,
+    intake_report,
+    intake_sender,
+    intake_status,
+)
 from aduan.lib import crypto
 from aduan.lib.contacts import normalize_phone
-from aduan.lib.errors import AduanError, InvalidInput
+from aduan.lib.errors import InvalidInput
 from aduan.lib.ratelimit import rate_window
-from aduan.lib.text import title_from_text
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_send
-from aduan.reporters.models import ChannelIdentity, Reporter
-from aduan.reporters.services import reporter_for_identity
-from aduan.reports import policy, services
-from aduan.reports.errors import WrongState
-from aduan.reports.models import Channel, Report, ReportType, State
+from aduan.reporters.models import ChannelIdentity
+from aduan.reports.models import Channel, Report, State
 from aduan.reports.notices import notice_text
-from aduan.reports.policy import Actor
 from aduan.reports.tracking import tracking_number_display
 
 logger = logging.getLogger("aduan.sms")
@@ -148,93 +151,55 @@ def _answer(
         command = sms_parse(sms.text)
         if isinstance(command, Help):
             return Outcome.HELP, _help(command.trouble), None
-        reporter = reporter_for_identity(kind=ChannelIdentity.Kind.PHONE, value=phone)
-        actor = Actor.for_reporter(reporter.pk)
+        sender = intake_sender(kind=ChannelIdentity.Kind.PHONE, value=phone)
         if isinstance(command, NewReport):
-            return _report(command, reporter=reporter, actor=actor, now=now)
-        if isinstance(command, StatusQuery):
-            return _status(command, actor=actor, now=now)
-        return _reply(command, actor=actor, now=now)
-
-
-def _report(
-    command: NewReport, *, reporter: Reporter, actor: Actor, now: datetime
-) -> tuple[str, str, Report | None]:
-    try:
-        report = services.report_create(
-            actor=actor,
-            reporter=reporter,
-            type=ReportType.COMPLAINT,
-            title=title_from_text(command.text),
-            body=command.text,
-            channel=Channel.SMS,
-            acknowledged=True,
-            now=now,
-        )
-    except InvalidInput as error:
-        return Outcome.REFUSED, str(error.message), None
-    return Outcome.REPORT, notice_text("receipt", short=True, report=report), report
-
-
-def _visible_report(number: str, actor: Actor) -> Report | None:
-    """The report if this sender may know of it: a confidential report only to its
-    own reporter; an unknown one and a hidden one read alike."""
-    report = Report.objects.select_related("agency").filter(tracking_number=number).first()
-    if report is None or policy.report_view(actor, report) == policy.View.NONE:
-        return None
-    return report
-
-
-def _not_found(number: str) -> str:
-    return gettext(
-        "Laporan %(number)s tidak ditemukan. Periksa nomornya, atau kirim INFO ke %(code)s."
-    ) % {"number": tracking_number_display(number), "code": settings.SMS_SHORTCODE}
-
-
-def _status(command: StatusQuery, *, actor: Actor, now: datetime) -> tuple[str, str, Report | None]:
-    report = _visible_report(command.number, actor)
-    if report is None:
-        return Outcome.REFUSED, _not_found(command.number), None
-    return Outcome.STATUS, notice_text("status", short=True, report=report, now=now), report
-
-
-def _reply(command: Reply, *, actor: Actor, now: datetime) -> tuple[str, str, Report | None]:
-    report = _visible_report(command.number, actor)
-    if report is None or not policy.is_owner(actor, report):
-        # Only the reporter's own number may write to a report.
-        return Outcome.REFUSED, _not_found(command.number), None
-    number = tracking_number_display(report.tracking_number)
-    try:
-        if report.state == State.NEEDS_INFO:
-            services.report_supply_info(
-                actor=actor, report=report, text=command.text, channel=Channel.SMS, now=now
+            outcome = intake_report(
+                sender=sender, text=command.text, channel=Channel.SMS, acknowledged=True, now=now
             )
+        elif isinstance(command, StatusQuery):
+            outcome = intake_status(sender=sender, number=command.number)
         else:
-            services.report_reply(
-                actor=actor, report=report, text=command.text, channel=Channel.SMS, now=now
+            outcome = intake_reply(
+                sender=sender,
+                number=command.number,
+                text=command.text,
+                channel=Channel.SMS,
+                now=now,
             )
-    except WrongState:
-        return (
-            Outcome.REFUSED,
-            gettext(
-                "Laporan %(number)s sudah %(state)s. Untuk hal baru, kirim LAPOR <isi laporan> "
-                "ke %(code)s."
-            )
-            % {
-                "number": number,
-                "state": State(report.state).label.lower(),
-                "code": settings.SMS_SHORTCODE,
-            },
-            report,
-        )
-    except AduanError as error:
-        return Outcome.REFUSED, str(error.message), report
-    return (
-        Outcome.REPLY,
-        gettext("Balasan Anda untuk laporan %(number)s sudah kami teruskan. Terima kasih.")
-        % {"number": number},
-        report,
-    )
+        number = command.number if isinstance(command, StatusQuery | Reply) else ""
+        return _answered(outcome, number=number, now=now)
+
+
+def _answered(
+    outcome: IntakeOutcome, *, number: str, now: datetime
+) -> tuple[str, str, Report | None]:
+    """The SMS answer to what the intake did: the outcome, its text, the report."""
+    report, code = outcome.report, settings.SMS_SHORTCODE
+    if outcome.result == Result.REPORT and report is not None:
+        return Outcome.REPORT, notice_text("receipt", short=True, report=report), report
+    if outcome.result == Result.STATUS and report is not None:
+        return Outcome.STATUS, notice_text("status", short=True, report=report, now=now), report
+    if outcome.result == Result.REPLY and report is not None:
+        answer = gettext(
+            "Balasan Anda untuk laporan %(number)s sudah kami teruskan. Terima kasih."
+        ) % {"number": tracking_number_display(report.tracking_number)}
+        return Outcome.REPLY, answer, report
+    if outcome.result == Result.CLOSED and report is not None:
+        answer = gettext(
+            "Laporan %(number)s sudah %(state)s. Untuk hal baru, kirim LAPOR <isi laporan> "
+            "ke %(code)s."
+        ) % {
+            "number": tracking_number_display(report.tracking_number),
+            "state": State(report.state).label.lower(),
+            "code": code,
+        }
+        return Outcome.REFUSED, answer, report
+    if outcome.result == Result.NOT_FOUND:
+        answer = gettext(
+            "Laporan %(number)s tidak ditemukan. Periksa nomornya, atau kirim INFO ke %(code)s."
+        ) % {"number": tracking_number_display(number), "code": code}
+        return Outcome.REFUSED, answer, None
+    return Outcome.REFUSED, outcome.error, report
 
 
 def _help(trouble: Trouble) -> str:

@@ -1,0 +1,132 @@
+"""The one intake (DESIGN.md §6): what every channel that is not the web portal
+(SMS, X, e-mail) hands over once it has read a message — a new report, a status
+question, or words for an existing report — done the same way whatever the door.
+The channel keeps its own grammar, its answers' wording and its records; here are
+the rules: who the sender is (a channel identity), what they may know of a report,
+and that only a report's own reporter may write to it."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from django.db import transaction
+from django.utils import timezone
+
+from aduan.lib.errors import AduanError
+from aduan.lib.text import title_from_text
+from aduan.reporters.models import Reporter
+from aduan.reporters.services import reporter_for_identity
+from aduan.reports import policy, services
+from aduan.reports.errors import WrongState
+from aduan.reports.models import Report, ReportType, State
+from aduan.reports.policy import Actor
+
+
+class Result(StrEnum):
+    REPORT = "report"  # a new report was made
+    STATUS = "status"  # the report may be told of
+    REPLY = "reply"  # the words reached the report
+    NOT_FOUND = "not_found"  # no such report for this sender (or hidden from them)
+    CLOSED = "closed"  # the report takes no more words
+    REFUSED = "refused"  # the input was refused: ``error`` says why
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    result: Result
+    report: Report | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Sender:
+    reporter: Reporter
+    actor: Actor
+
+
+def intake_sender(*, kind: str, value: str, name: str = "") -> Sender:
+    """The reporter behind a channel identity (made on first contact)."""
+    reporter = reporter_for_identity(kind=kind, value=value, name=name)
+    return Sender(reporter=reporter, actor=Actor.for_reporter(reporter.pk))
+
+
+def intake_report(
+    *,
+    sender: Sender,
+    text: str,
+    channel: str,
+    title: str = "",
+    files: Sequence[services.Upload] = (),
+    acknowledged: bool = False,
+    now: datetime | None = None,
+) -> Outcome:
+    """A new complaint from the message; a title made from its text when the channel
+    brings none. ``acknowledged``: the channel answers the sender itself."""
+    try:
+        report = services.report_create(
+            actor=sender.actor,
+            reporter=sender.reporter,
+            type=ReportType.COMPLAINT,
+            title=title.strip() or title_from_text(text),
+            body=text,
+            channel=channel,
+            files=files,
+            acknowledged=acknowledged,
+            now=now or timezone.now(),
+        )
+    except AduanError as error:
+        return Outcome(Result.REFUSED, error=str(error.message))
+    return Outcome(Result.REPORT, report=report)
+
+
+def _visible(number: str, actor: Actor) -> Report | None:
+    """The report if this sender may know of it: a confidential one only to its own
+    reporter; an unknown report and a hidden one read alike."""
+    report = Report.objects.select_related("agency").filter(tracking_number=number).first()
+    if report is None or policy.report_view(actor, report) == policy.View.NONE:
+        return None
+    return report
+
+
+def intake_status(*, sender: Sender, number: str) -> Outcome:
+    report = _visible(number, sender.actor)
+    if report is None:
+        return Outcome(Result.NOT_FOUND)
+    return Outcome(Result.STATUS, report=report)
+
+
+def intake_reply(
+    *,
+    sender: Sender,
+    number: str,
+    text: str,
+    channel: str,
+    files: Sequence[services.Upload] = (),
+    now: datetime | None = None,
+) -> Outcome:
+    """Words for a report from its own reporter: the information asked for, when it
+    waits for some; else a reply to whoever handles it."""
+    report = _visible(number, sender.actor)
+    if report is None or not policy.is_owner(sender.actor, report):
+        return Outcome(Result.NOT_FOUND)
+    now = now or timezone.now()
+    try:
+        if report.state == State.NEEDS_INFO:
+            services.report_supply_info(
+                actor=sender.actor, report=report, text=text, files=files, channel=channel, now=now
+            )
+        else:
+            with transaction.atomic():
+                services.report_reply(
+                    actor=sender.actor, report=report, text=text, channel=channel, now=now
+                )
+                for upload in files:
+                    services.report_attachment_add(
+                        actor=sender.actor, report=report, data=upload.data
+                    )
+    except WrongState:
+        return Outcome(Result.CLOSED, report=report)
+    except AduanError as error:
+        return Outcome(Result.REFUSED, report=report, error=str(error.message))
+    return Outcome(Result.REPLY, report=report)
