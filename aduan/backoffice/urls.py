@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("aduan.backoffice.signin.urls")),
     path("", include("aduan.backoffice.cases.urls")),
     path("", include("aduan.backoffice.integrations.urls")),
+    path("", include("aduan.backoffice.counter.urls")),
 ]

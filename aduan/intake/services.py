@@ -1,5 +1,5 @@
 """The one intake (DESIGN.md §6): what every channel that is not the web portal
-(SMS, X, e-mail) hands over once it has read a message — a new report, a status
+(SMS, X, e-mail, the service counter) hands over once it has read a message — a new report, a status
 question, or words for an existing report — done the same way whatever the door.
 The channel keeps its own grammar, its answers' wording and its records; here are
 the rules: who the sender is (a channel identity), what they may know of a report,
@@ -7,20 +7,24 @@ and that only a report's own reporter may write to it."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from aduan.lib.errors import AduanError
-from aduan.lib.text import title_from_text
+from aduan.lib.errors import AduanError, NotFound, NotPermitted
+from aduan.lib.text import clean_text, title_from_text
 from aduan.reporters.models import Reporter
-from aduan.reporters.services import reporter_for_identity
+from aduan.reporters.services import identity_parse, reporter_for_identity
 from aduan.reports import policy, services
 from aduan.reports.errors import WrongState
-from aduan.reports.models import Report, ReportType, State
+from aduan.reports.models import Action, Channel, Report, ReportType, State
 from aduan.reports.policy import Actor
+
+# Who sits at a service counter: the national admin's desk and every agency's.
+COUNTER_ROLES = frozenset({"national_admin", "agency_admin", "liaison"})
 
 
 class Result(StrEnum):
@@ -130,3 +134,65 @@ def intake_reply(
     except AduanError as error:
         return Outcome(Result.REFUSED, report=report, error=str(error.message))
     return Outcome(Result.REPLY, report=report)
+
+
+def intake_counter(
+    *,
+    staff: Actor,
+    name: str,
+    contact: str,
+    type: str,
+    title: str,
+    body: str,
+    category: str | None,
+    region: str | None,
+    incident_date: date | None = None,
+    address: str = "",
+    anonymous: bool = False,
+    confidential: bool = False,
+    files: Sequence[services.Upload] = (),
+    now: datetime | None = None,
+) -> Report:
+    """A walk-in citizen's report, entered by counter staff on their behalf. The
+    citizen is known by the phone number or e-mail address they gave for updates
+    (and hears of the report there, receipt first), or by name alone: then the
+    printed receipt is all they take home."""
+    if staff.role not in COUNTER_ROLES:
+        raise NotPermitted()
+    name = clean_text(name, field="name", maximum=150, empty=_("Isi nama warga."))
+    with transaction.atomic():
+        if contact.strip():
+            kind, value = identity_parse(contact, field="contact")
+            reporter = reporter_for_identity(kind=kind, value=value, name=name)
+            if name and not reporter.name:
+                reporter.name = name
+                reporter.save(update_fields=["name"])
+        else:
+            reporter = Reporter.objects.create(name=name)
+        return services.report_create(
+            actor=staff,
+            reporter=reporter,
+            type=type,
+            title=title,
+            body=body,
+            channel=Channel.COUNTER,
+            category=category,
+            location=services.Location(region=region, address=address),
+            incident_date=incident_date,
+            anonymous=anonymous,
+            confidential=confidential,
+            files=files,
+            now=now or timezone.now(),
+        )
+
+
+def intake_counter_receipt(*, staff: Actor, number: str) -> Report:
+    """The report a counter entered, for its printed receipt: only the staff member
+    who entered it (or a national admin) may print it again."""
+    report = Report.objects.filter(tracking_number=number).select_related("region").first()
+    if report is None or staff.user is None:
+        raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
+    entered = report.events.filter(action=Action.SUBMIT, actor=staff.user).exists()
+    if not (entered or staff.role == "national_admin") or report.channel != Channel.COUNTER:
+        raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
+    return report
