@@ -57,6 +57,8 @@ class OneTimeCode(models.Model):
     class Purpose(models.TextChoices):
         SIGNUP = "signup", _("Pendaftaran")
         PASSWORD_RESET = "password_reset", _("Atur ulang kata sandi")
+        # Another phone number or address joins a signed-in citizen's account.
+        ADD_IDENTITY = "add_identity", _("Tambah nomor HP atau surel")
 
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     # Random and secret; the browser keeps it in its session to name this row.

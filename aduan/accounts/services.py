@@ -20,9 +20,16 @@ from aduan.accounts.models import LANGUAGES, OneTimeCode, User
 from aduan.channels.sms.models import InboundSms
 from aduan.lib import crypto
 from aduan.lib.errors import Conflict, InvalidInput, NotPermitted
+from aduan.outbox.models import Message
 from aduan.outbox.services import message_send, messages_erase
-from aduan.reporters.models import Reporter
-from aduan.reporters.services import identity_parse, reporter_claim_identity, reporter_erase
+from aduan.reporters.models import ChannelIdentity, Reporter
+from aduan.reporters.services import (
+    identity_parse,
+    reporter_claim_identity,
+    reporter_erase,
+    reporter_for_user,
+)
+from aduan.reports.models import Report
 
 CODE_LIFETIME = timedelta(minutes=15)
 CODE_TRIES = 5
@@ -258,6 +265,97 @@ def account_confirm(*, token: str, code: str, now: datetime | None = None) -> Us
         )
         row.delete()
     return user
+
+
+# -- one citizen, many doors -------------------------------------------------------------
+
+
+def identity_add_request(*, user: User, identity: str, now: datetime | None = None) -> OneTimeCode:
+    """Starts joining another phone number or e-mail address to a citizen's account:
+    a code is sent there to prove it is theirs."""
+    now = now or timezone.now()
+    if user.role != User.Role.CITIZEN:
+        raise NotPermitted()
+    kind, value = identity_parse(identity)
+    holder = selectors.user_for_identity(kind=kind, value=value)
+    if holder is not None and holder.pk == user.pk:
+        raise Conflict(
+            _("Nomor HP atau surel ini sudah terhubung dengan akun Anda."),
+            code="identity_yours",
+            field="identity",
+        )
+    if holder is not None:
+        raise Conflict(
+            _("Nomor HP atau surel ini sudah dipakai oleh akun lain."),
+            code="identity_taken",
+            field="identity",
+        )
+    return _code_start(
+        purpose=OneTimeCode.Purpose.ADD_IDENTITY,
+        kind=kind,
+        value=value,
+        now=now,
+        user=user,
+        language=user.language or "id",
+    )
+
+
+def identity_add_confirm(
+    *, user: User, token: str, code: str, now: datetime | None = None
+) -> Reporter:
+    """Confirms the code: the number or address is the account's from now on, and
+    whatever was reported through it before (SMS, e-mail, X) joins the account's
+    reports, to be followed and continued on any channel."""
+    now = now or timezone.now()
+    row = _code_row(token, OneTimeCode.Purpose.ADD_IDENTITY)
+    if row.user_id != user.pk:
+        raise InvalidInput(
+            _("Permintaan ini sudah tidak berlaku. Silakan mulai lagi."),
+            code="code_gone",
+            field="code",
+        )
+    _code_try(row, code, now)
+    with transaction.atomic():
+        if not OneTimeCode.objects.select_for_update().filter(pk=row.pk).exists():
+            raise InvalidInput(
+                _("Permintaan ini sudah tidak berlaku. Silakan mulai lagi."),
+                code="code_gone",
+                field="code",
+            )
+        reporter = reporter_for_user(user=user)
+        _identity_join(reporter=reporter, kind=row.kind, value=row.identity, now=now)
+        row.delete()
+    return reporter
+
+
+def _identity_join(*, reporter: Reporter, kind: str, value: str, now: datetime) -> None:
+    digest = crypto.lookup_hash(kind, value)
+    identity = (
+        ChannelIdentity.objects.select_for_update()
+        .select_related("reporter")
+        .filter(kind=kind, value_hash=digest)
+        .first()
+    )
+    if identity is None:
+        ChannelIdentity.objects.create(
+            reporter=reporter, kind=kind, value=value, value_hash=digest, verified_at=now
+        )
+        return
+    other = identity.reporter
+    if other.pk != reporter.pk:
+        if other.user_id is not None:
+            raise Conflict(
+                _("Nomor HP atau surel ini sudah dipakai oleh akun lain."),
+                code="identity_taken",
+                field="identity",
+            )
+        # The reporter known only by this door becomes the account's: its reports,
+        # its other doors and the messages sent to it move over, and it is gone.
+        Report.objects.filter(reporter=other).update(reporter=reporter)
+        ChannelIdentity.objects.filter(reporter=other).update(reporter=reporter)
+        Message.objects.filter(reporter=other).update(reporter=reporter)
+        other.delete()
+    ChannelIdentity.objects.filter(pk=identity.pk).update(verified_at=identity.verified_at or now)
 
 
 # -- password reset ---------------------------------------------------------------------

@@ -14,6 +14,8 @@ urlpatterns = [
     path("lupa-sandi/kirim-ulang", views.password_reset_resend, name="password_reset_resend"),
     path("akun", views.account, name="account"),
     path("akun/sandi", views.password_change, name="password_change"),
+    path("akun/tambah-kontak", views.identity_add, name="identity_add"),
+    path("akun/tambah-kontak/kode", views.identity_add_confirm, name="identity_add_confirm"),
     path("akun/data.json", views.account_export, name="account_export"),
     path("akun/hapus", views.account_delete, name="account_delete"),
 ]

@@ -35,6 +35,7 @@ from aduan.web.accounts.forms import (
 
 # The pending sign-up's or reset's token, kept in the browser's session.
 SIGNUP_KEY = "aduan.signup"
+ADD_KEY = "aduan.add-identity"
 RESET_KEY = "aduan.reset"
 _BACKEND = "aduan.accounts.backends.IdentityBackend"
 _GET_POST = require_http_methods(["GET", "HEAD", "POST"])
@@ -302,3 +303,52 @@ def account_delete(request: HttpRequest) -> HttpResponse:
             auth_logout(request)
             return _render(request, "account_deleted.html", {})
     return _render(request, "account_delete.html", {"form": form})
+
+
+# -- one citizen, many doors ----------------------------------------------------------
+
+
+@login_required
+@_GET_POST
+@limited("code")
+def identity_add(request: HttpRequest) -> HttpResponse:
+    """Another phone number or e-mail address for the account: what was reported
+    through it joins the account's reports once the code sent there is confirmed."""
+    user = _user(request)
+    form = IdentityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.identity_add_request(user=user, identity=form.cleaned_data["identity"])
+        except AduanError as error:
+            form.add_service_error(error)
+        else:
+            request.session[ADD_KEY] = row.token
+            return redirect("web:identity_add_confirm")
+    return _render(request, "identity_add.html", {"form": form})
+
+
+@login_required
+@_GET_POST
+@limited("login")  # guessing a code is guessing a password
+def identity_add_confirm(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    token = request.session.get(ADD_KEY, "")
+    row = selectors.code_pending(token=token, purpose=OneTimeCode.Purpose.ADD_IDENTITY)
+    if row is None or row.user_id != user.pk:
+        return redirect("web:identity_add")
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.identity_add_confirm(user=user, token=token, code=form.cleaned_data["code"])
+        except AduanError as error:
+            form.add_service_error(error)
+        else:
+            request.session.pop(ADD_KEY, None)
+            messages.success(
+                request,
+                _(
+                    "Tersambung. Laporan yang pernah Anda kirim lewat jalur itu kini ada di akun Anda."
+                ),
+            )
+            return redirect("web:account")
+    return _render(request, "identity_add_confirm.html", {"form": form, **_code_page(row)})
