@@ -347,7 +347,8 @@ def identity_add_confirm(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 _(
-                    "Tersambung. Laporan yang pernah Anda kirim lewat jalur itu kini ada di akun Anda."
+                    "Tersambung. Laporan yang pernah Anda kirim lewat jalur itu kini ada "
+                    "di akun Anda."
                 ),
             )
             return redirect("web:account")
