@@ -312,8 +312,45 @@ if KANNEL_SENDSMS_URL and not KANNEL_SENDSMS_URL.startswith(("http://", "https:/
     )
 
 # -- e-mail (aduan/channels/email) -----------------------------------------------------
+# Mail in arrives through our SMTP server (python -m aduan smtpd) behind the MX, or
+# by polling a mailbox hosted elsewhere (python -m aduan poll_imap); mail out leaves
+# by SMTP when ADUAN_SMTP_HOST is set (docs/email.md).
+EMAIL_FROM = env_str("ADUAN_EMAIL_FROM", "LAPOR! <lapor@localhost>")
+SMTP_HOST = env_str("ADUAN_SMTP_HOST")
+SMTP_PORT = env_int("ADUAN_SMTP_PORT", 587, minimum=1)
+SMTP_USER = env_str("ADUAN_SMTP_USER")
+SMTP_PASSWORD = env_str("ADUAN_SMTP_PASSWORD")
+# "starttls" (port 587), "ssl" (implicit TLS, port 465) or "none" (a local relay).
+SMTP_TLS = env_choice("ADUAN_SMTP_TLS", "starttls", ("starttls", "ssl", "none"))
+SMTP_TIMEOUT_SECONDS = env_int("ADUAN_SMTP_TIMEOUT_SECONDS", 30, minimum=1)
+SMTPD_HOST = env_str("ADUAN_SMTPD_HOST", "127.0.0.1")
+SMTPD_PORT = env_int("ADUAN_SMTPD_PORT", 8025, minimum=1)
+# The largest mail our SMTP server accepts (attachments are limited again on intake).
+SMTPD_MAX_BYTES = env_int("ADUAN_SMTPD_MAX_BYTES", 30 * 1024 * 1024, minimum=1024)
+IMAP_HOST = env_str("ADUAN_IMAP_HOST")
+IMAP_PORT = env_int("ADUAN_IMAP_PORT", 993, minimum=1)
+IMAP_USER = env_str("ADUAN_IMAP_USER")
+IMAP_PASSWORD = env_str("ADUAN_IMAP_PASSWORD")
+IMAP_FOLDER = env_str("ADUAN_IMAP_FOLDER", "INBOX")
+IMAP_SSL = env_bool("ADUAN_IMAP_SSL", True)
 
 # -- X (aduan/channels/x) --------------------------------------------------------------
+
+# X @lapor1708 (docs/x.md). The consumer secret checks the Account Activity
+# webhook's CRC and signatures; the bearer token (app-only) reads the mentions
+# timeline; the user token (OAuth 2.0, of the service account; obtaining and
+# refreshing it is outside aduan) posts the replies and direct messages.
+X_API_URL = env_str("ADUAN_X_API_URL", "https://api.x.com")
+X_CONSUMER_SECRET = env_str("ADUAN_X_CONSUMER_SECRET")
+X_BEARER_TOKEN = env_str("ADUAN_X_BEARER_TOKEN")
+X_USER_TOKEN = env_str("ADUAN_X_USER_TOKEN")
+X_ACCOUNT_ID = env_str("ADUAN_X_ACCOUNT_ID")
+X_ACCOUNT_HANDLE = env_str("ADUAN_X_ACCOUNT_HANDLE", "lapor1708").removeprefix("@").lower()
+# Where photos attached to posts may be downloaded from (nowhere else).
+X_MEDIA_HOSTS = env_list("ADUAN_X_MEDIA_HOSTS", ["pbs.twimg.com"])
+X_POLL_SECONDS = env_int("ADUAN_X_POLL_SECONDS", 60, minimum=15)
+if not X_API_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"ADUAN_X_API_URL: expected http(s)://…, got {X_API_URL!r}")
 
 # The outbox's transport for each channel (dotted path of a class). The console
 # transport writes messages to the log instead of sending them (development, demo).
@@ -323,6 +360,10 @@ OUTBOX_TRANSPORTS = dict.fromkeys(("sms", "email", "x"), _CONSOLE_TRANSPORT)
 OUTBOX_TRANSPORTS["web"] = "aduan.outbox.transports.InAppTransport"
 if KANNEL_SENDSMS_URL:
     OUTBOX_TRANSPORTS["sms"] = "aduan.channels.sms.transport.KannelTransport"
+if X_USER_TOKEN:
+    OUTBOX_TRANSPORTS["x"] = "aduan.channels.x.transport.XTransport"
+if SMTP_HOST:
+    OUTBOX_TRANSPORTS["email"] = "aduan.channels.email.transport.EmailTransport"
 
 LOGGING = {
     "version": 1,

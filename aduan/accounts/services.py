@@ -17,7 +17,9 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts import selectors
 from aduan.accounts.models import LANGUAGES, OneTimeCode, User
+from aduan.channels.email.models import InboundMail
 from aduan.channels.sms.models import InboundSms
+from aduan.channels.x.models import InboundPost
 from aduan.lib import crypto
 from aduan.lib.errors import Conflict, InvalidInput, NotPermitted
 from aduan.outbox.models import Message
@@ -437,8 +439,11 @@ def account_erase(*, user: User, password: str, now: datetime | None = None) -> 
         reporter = Reporter.objects.select_for_update().filter(user=user).first()
         hashes = reporter_erase(reporter=reporter, now=now) if reporter is not None else []
         messages_erase(reporter_id=reporter.pk if reporter else None, recipient_hashes=hashes)
-        # The SMS they sent are known by the same keyed hash as their phone number.
+        # What they sent by SMS, e-mail and X is known by the same keyed hashes as
+        # their phone number, address and handle.
         InboundSms.objects.filter(sender_hash__in=hashes).delete()
+        InboundMail.objects.filter(sender_hash__in=hashes).delete()
+        InboundPost.objects.filter(author_hash__in=hashes).delete()
         OneTimeCode.objects.filter(Q(user=user) | Q(identity_hash__in=hashes)).delete()
         user.username = f"dihapus-{user.pk}"
         user.first_name = user.last_name = user.email = ""

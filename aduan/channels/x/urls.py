@@ -1,5 +1,9 @@
-from django.urls import URLPattern
+from django.urls import path
+
+from aduan.channels.x import views
 
 app_name = "x"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("webhook", views.webhook, name="webhook"),
+]

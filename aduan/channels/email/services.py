@@ -1,0 +1,226 @@
+"""E-mail to the report address (DESIGN.md §6): a new mail becomes a report, a mail
+whose subject carries ``[#<tracking no>]`` from the reporter's address is a reply
+to that report. Whichever door the mail came through (our SMTP server or the polled
+mailbox), it is handed here as raw bytes.
+
+The same mail delivered twice (a retrying relay, a mailbox polled twice) makes one
+report and one answer: its Message-ID is the key. Mail written by machines (bounces,
+out-of-office answers, list mail) is recorded and never answered, so two
+auto-responders cannot loop. Answers go through the outbox, in the reporter's
+language; neither addresses nor texts are ever logged."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parseaddr
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from aduan.channels.email.models import InboundMail
+from aduan.channels.email.parse import Automatic, Mail, mail_parse, strip_quoted, subject_title
+from aduan.intake.services import Outcome as IntakeOutcome
+from aduan.intake.services import Result, Sender, intake_reply, intake_report, intake_sender
+from aduan.lib import crypto
+from aduan.lib.contacts import normalize_email
+from aduan.lib.errors import InvalidInput
+from aduan.outbox.models import Message
+from aduan.outbox.services import message_send
+from aduan.reporters.models import ChannelIdentity
+from aduan.reports.attachments import clean_upload
+from aduan.reports.models import Channel, Report, State
+from aduan.reports.notices import notice_text
+from aduan.reports.services import TITLE_MAX, Upload
+from aduan.reports.tracking import is_valid, tracking_number_display
+
+logger = logging.getLogger("aduan.mail")
+
+Outcome = InboundMail.Outcome
+
+
+def mail_receive(
+    raw: bytes, *, envelope_sender: str | None = None, now: datetime | None = None
+) -> InboundMail:
+    """Does what the mail asks and queues the answer; the record of the mail (the
+    earlier one when it was delivered before)."""
+    now = now or timezone.now()
+    mail = mail_parse(raw, envelope_sender=envelope_sender, own_address=own_address())
+    earlier = InboundMail.objects.filter(message_id=mail.message_id).first()
+    if earlier is not None:
+        logger.info("mail: the same mail arrived again (%s)", earlier.outcome)
+        return earlier
+    try:
+        with transaction.atomic():
+            return _record(mail, now=now)
+    except IntegrityError:
+        # Delivered twice at once: the other delivery recorded it first, and all
+        # this one did rolled back.
+        earlier = InboundMail.objects.filter(message_id=mail.message_id).first()
+        if earlier is None:
+            raise
+        logger.info("mail: the same mail arrived twice at once")
+        return earlier
+
+
+def own_address() -> str:
+    """Our sending address, without its display name."""
+    return parseaddr(settings.EMAIL_FROM)[1]
+
+
+def _record(mail: Mail, *, now: datetime) -> InboundMail:
+    try:
+        address = normalize_email(mail.address)
+    except InvalidInput:
+        address = ""
+    sender_hash = crypto.lookup_hash(ChannelIdentity.Kind.EMAIL, address) if address else ""
+    record = InboundMail(
+        message_id=mail.message_id, sender_hash=sender_hash, received_at=now, automatic=""
+    )
+    if mail.automatic != Automatic.NONE:
+        logger.info("mail: recorded a machine's mail (%s), not answered", mail.automatic)
+        record.outcome, record.automatic = Outcome.AUTOMATIC, mail.automatic
+    elif not address:
+        logger.info("mail: ignored a mail without a usable sender address")
+        record.outcome = Outcome.IGNORED
+    else:
+        sender = intake_sender(kind=ChannelIdentity.Kind.EMAIL, value=address, name=mail.name)
+        answer = _answered(mail, sender=sender, now=now)
+        record.outcome, record.report, record.answer = answer.outcome, answer.report, answer.body
+        # Written before the answer is queued: the unique Message-ID refuses a mail
+        # recorded meanwhile by another delivery, and nothing is sent twice.
+        record.save(force_insert=True)
+        message_send(
+            channel=Message.Channel.EMAIL,
+            recipient=address,
+            subject=answer.subject,
+            body=answer.body,
+            purpose=f"mail_{answer.outcome}",
+            language=answer.language,
+            reporter_id=sender.reporter.pk,
+            report_id=answer.report.pk if answer.report is not None else None,
+            now=now,
+        )
+        return record
+    record.save(force_insert=True)
+    return record
+
+
+@dataclass(frozen=True, slots=True)
+class _Answer:
+    outcome: str
+    report: Report | None
+    language: str
+    subject: str
+    body: str
+
+
+def _language(sender: Sender) -> str:
+    user = sender.reporter.user
+    return user.language if user is not None and user.language else settings.LANGUAGE_CODE
+
+
+def _answered(mail: Mail, *, sender: Sender, now: datetime) -> _Answer:
+    """What the mail asks for, done, and the answer to it in the sender's language."""
+    files, skipped = _files(mail)
+    language = _language(sender)
+    with translation.override(language):
+        if mail.number is None:
+            title = subject_title(mail.subject)[:TITLE_MAX].strip()
+            outcome = intake_report(
+                sender=sender,
+                text=mail.text or title,
+                channel=Channel.EMAIL,
+                title=title,
+                files=files,
+                acknowledged=True,
+                now=now,
+            )
+            number = ""
+        else:
+            number = mail.number
+            if is_valid(number):
+                outcome = intake_reply(
+                    sender=sender,
+                    number=number,
+                    text=strip_quoted(mail.text),
+                    channel=Channel.EMAIL,
+                    files=files,
+                    now=now,
+                )
+            else:
+                outcome = IntakeOutcome(Result.NOT_FOUND)
+        kind, subject, body = _answer_text(outcome, number=number, now=now)
+        if skipped and outcome.result in (Result.REPORT, Result.REPLY):
+            body += "\n\n" + gettext("Lampiran berikut tidak kami simpan:") + "\n"
+            body += "\n".join(f"- {line}" for line in skipped)
+    return _Answer(kind, outcome.report, language, subject, body)
+
+
+def _files(mail: Mail) -> tuple[list[Upload], list[str]]:
+    """The attachments a report may keep, and a line for each one left out (why).
+    Checked here like a web upload is, so one unsupported file (a signature logo
+    in an odd format, a .docx) does not cost the citizen their whole report."""
+    kept: list[Upload] = []
+    skipped: list[str] = []
+    for number, attachment in enumerate(mail.attachments, 1):
+        name = attachment.name[:60] or gettext("lampiran %(number)s") % {"number": number}
+        if len(kept) >= settings.UPLOAD_MAX_FILES:
+            skipped.append(
+                gettext("%(name)s: paling banyak %(count)s berkas.")
+                % {"name": name, "count": settings.UPLOAD_MAX_FILES}
+            )
+            continue
+        try:
+            clean_upload(attachment.data)
+        except InvalidInput as error:
+            skipped.append(f"{name}: {error.message}")
+            continue
+        kept.append(Upload(name=name, data=attachment.data))
+    return kept, skipped
+
+
+def _answer_text(outcome: IntakeOutcome, *, number: str, now: datetime) -> tuple[str, str, str]:
+    """The outcome to record, and the answer's subject and text."""
+    report = outcome.report
+    if outcome.result == Result.REPORT and report is not None:
+        display = tracking_number_display(report.tracking_number)
+        subject = gettext("Laporan %(number)s diterima") % {"number": display}
+        body = notice_text("receipt", short=False, report=report, now=now)
+        body += "\n\n" + _how_to_reply(display)
+        return Outcome.REPORT, subject, body
+    if outcome.result == Result.REPLY and report is not None:
+        display = tracking_number_display(report.tracking_number)
+        subject = gettext("Balasan untuk laporan %(number)s diterima") % {"number": display}
+        body = gettext(
+            "Balasan Anda untuk laporan %(number)s sudah kami teruskan. Terima kasih."
+        ) % {"number": display}
+        return Outcome.REPLY, subject, body
+    if outcome.result == Result.CLOSED and report is not None:
+        display = tracking_number_display(report.tracking_number)
+        subject = gettext("Laporan %(number)s sudah ditutup") % {"number": display}
+        body = gettext(
+            "Laporan %(number)s sudah %(state)s dan tidak menerima balasan lagi. Untuk hal "
+            "baru, kirim surel baru tanpa nomor laporan di subjeknya."
+        ) % {"number": display, "state": State(report.state).label.lower()}
+        return Outcome.CLOSED, subject, body
+    if outcome.result == Result.NOT_FOUND:
+        display = tracking_number_display(number) if len(number) == 10 else number
+        subject = gettext("Laporan %(number)s tidak ditemukan") % {"number": display}
+        body = gettext(
+            "Laporan %(number)s tidak ditemukan untuk alamat surel ini. Periksa nomor "
+            "laporan di subjek surel, atau kirim surel baru tanpa nomor laporan untuk "
+            "membuat laporan baru."
+        ) % {"number": display}
+        return Outcome.NOT_FOUND, subject, body
+    subject = gettext("Surel Anda belum dapat kami proses")
+    body = gettext("Surel Anda belum dapat kami proses: %(error)s") % {"error": outcome.error}
+    return Outcome.REFUSED, subject, body
+
+
+def _how_to_reply(display: str) -> str:
+    return gettext(
+        "Untuk menambah keterangan, balas surel ini tanpa mengubah nomor [#%(number)s] "
+        "di subjeknya."
+    ) % {"number": display}

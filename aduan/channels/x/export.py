@@ -1,0 +1,26 @@
+"""A citizen's posts to the X service account in their data export (UU PDP): when
+each arrived, which post it was and what it became (the texts are in the reports)."""
+
+from typing import Any
+
+from aduan.accounts.export import export_section
+from aduan.accounts.models import User
+from aduan.channels.x.models import InboundPost
+from aduan.reporters.models import ChannelIdentity
+
+
+@export_section("x")
+def _x(user: User) -> list[dict[str, Any]]:
+    hashes = ChannelIdentity.objects.filter(
+        reporter__user=user, kind=ChannelIdentity.Kind.X
+    ).values_list("value_hash", flat=True)
+    rows = InboundPost.objects.filter(author_hash__in=list(hashes)).order_by("received_at", "pk")
+    return [
+        {
+            "received_at": post.received_at,
+            "post_id": post.post_id,
+            "outcome": post.outcome,
+            "report": post.report.tracking_number if post.report else None,
+        }
+        for post in rows.select_related("report")
+    ]

@@ -1,0 +1,77 @@
+"""Messages to X reporters through the X API v2, as the service account (its
+user token, ``X_USER_TOKEN``).
+
+What is public and what is not: only the channel's own answer to a new report
+(``x_receipt``: the tracking number and a link) is posted, as a reply in the
+thread of the reporter's post. Every other message — the notices of progress,
+which may carry the report's state, the agency's name and its words — goes as a
+direct message to the author of the post, so nothing about a report, confidential
+or not, is ever posted in public. The author's numeric X id is the one kept with
+their post: a handle can change hands, the id cannot."""
+
+from django.conf import settings
+
+from aduan.channels.x.api import XApiError, x_path, x_post
+from aduan.channels.x.models import InboundPost
+from aduan.channels.x.services import PURPOSE_RECEIPT
+from aduan.lib import crypto
+from aduan.lib.contacts import normalize_x_handle
+from aduan.lib.errors import InvalidInput
+from aduan.outbox.models import Message
+from aduan.outbox.transports import TransportError
+from aduan.reporters.models import ChannelIdentity
+
+POST_MAX_CHARS = 280
+
+
+class XTransport:
+    def send(self, message: Message) -> str:
+        inbound = _post_of(message)
+        try:
+            if message.purpose == PURPOSE_RECEIPT and inbound is not None:
+                return self._reply(inbound.post_id, message.body)
+            author_id = inbound.author_id if inbound is not None else _author_of(message)
+            if not author_id:
+                raise TransportError("no X user id known for this recipient", permanent=True)
+            return self._direct(author_id, message.body)
+        except XApiError as error:
+            raise TransportError(str(error), permanent=error.permanent) from None
+
+    def _reply(self, post_id: str, body: str) -> str:
+        answer = x_post(
+            "/2/tweets",
+            body={"text": body[:POST_MAX_CHARS], "reply": {"in_reply_to_tweet_id": post_id}},
+            token=settings.X_USER_TOKEN,
+        )
+        return str((answer.get("data") or {}).get("id") or "")
+
+    def _direct(self, author_id: str, body: str) -> str:
+        answer = x_post(
+            x_path("/2/dm_conversations/with/{participant}/messages", participant=author_id),
+            body={"text": body},
+            token=settings.X_USER_TOKEN,
+        )
+        return str((answer.get("data") or {}).get("dm_event_id") or "")
+
+
+def _post_of(message: Message) -> InboundPost | None:
+    """The reporter's post that the message's report came from, if it came by X."""
+    if message.report_id is None:
+        return None
+    return (
+        InboundPost.objects.filter(report_id=message.report_id, outcome=InboundPost.Outcome.REPORT)
+        .order_by("pk")
+        .first()
+    )
+
+
+def _author_of(message: Message) -> str:
+    """The X id behind the recipient's handle, from their latest post to the
+    service (a report that came by another door, say)."""
+    try:
+        handle = normalize_x_handle(message.recipient)
+    except InvalidInput:
+        return ""
+    digest = crypto.lookup_hash(ChannelIdentity.Kind.X, handle)
+    inbound = InboundPost.objects.filter(author_hash=digest).order_by("-pk").first()
+    return inbound.author_id if inbound is not None else ""
