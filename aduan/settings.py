@@ -287,6 +287,8 @@ RATE_LIMITS = env_rates(
         "agency": "6000/h",
         # SMS from one phone number (over it: one polite answer, then silence).
         "sms": "30/h",
+        # Mail from one address (over it: recorded, never answered).
+        "email": "30/h",
     },
 )
 

@@ -18,6 +18,7 @@ class InboundMail(models.Model):
         REFUSED = "refused"  # understood, but refused (no words at all, say)
         AUTOMATIC = "automatic"  # a bounce, auto-reply or list mail: never answered
         IGNORED = "ignored"  # no sender address to answer or to report as
+        LIMITED = "limited"  # over the sender's flood limit: recorded, not answered
 
     # Without its <>; a digest of the raw mail when it has no Message-ID.
     message_id = models.CharField(max_length=255, unique=True)

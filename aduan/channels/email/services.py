@@ -26,6 +26,7 @@ from aduan.intake.services import Result, Sender, intake_reply, intake_report, i
 from aduan.lib import crypto
 from aduan.lib.contacts import normalize_email
 from aduan.lib.errors import InvalidInput
+from aduan.lib.ratelimit import rate_window
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_send
 from aduan.reporters.models import ChannelIdentity
@@ -64,6 +65,12 @@ def mail_receive(
         return earlier
 
 
+def _over_limit(sender_hash: str, now: datetime) -> bool:
+    allowed, window = rate_window("email")
+    earlier = InboundMail.objects.filter(sender_hash=sender_hash, received_at__gt=now - window)
+    return earlier.count() >= allowed
+
+
 def own_address() -> str:
     """Our sending address, without its display name."""
     return parseaddr(settings.EMAIL_FROM)[1]
@@ -84,6 +91,11 @@ def _record(mail: Mail, *, now: datetime) -> InboundMail:
     elif not address:
         logger.info("mail: ignored a mail without a usable sender address")
         record.outcome = Outcome.IGNORED
+    elif _over_limit(sender_hash, now):
+        # A flood (or a loop with a machine that escaped the checks): recorded, and
+        # neither a report nor an answer until the window moves.
+        logger.info("mail: a sender over the flood limit, recorded and not answered")
+        record.outcome = Outcome.LIMITED
     else:
         sender = intake_sender(kind=ChannelIdentity.Kind.EMAIL, value=address, name=mail.name)
         answer = _answered(mail, sender=sender, now=now)

@@ -4,6 +4,8 @@ the same mail twice makes one report and one answer; unsupported attachments are
 left out and the answer says so; bounces, auto-replies and list mail are recorded
 and never answered."""
 
+from typing import Any
+
 import pytest
 
 from aduan.channels.email.models import InboundMail
@@ -155,3 +157,13 @@ def test_the_answer_is_in_the_reporters_language(cast: Cast) -> None:
     message = Message.objects.get()
     assert message.language == "en"
     assert message.subject.startswith("Report ")  # "Laporan … diterima" in English
+
+
+def test_a_flooding_sender_is_recorded_and_neither_reported_nor_answered(settings: Any) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "email": "2/d"}
+    raw = mail_bytes("plain_quoted_printable.eml")
+    for n in range(3):
+        mail_receive(raw.replace(b"Message-ID: <", f"Message-ID: <flood{n}.".encode(), 1))
+    outcomes = list(InboundMail.objects.order_by("pk").values_list("outcome", flat=True))
+    assert outcomes == ["report", "report", "limited"]
+    assert Report.objects.count() == 2 and Message.objects.count() == 2
