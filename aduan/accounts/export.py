@@ -29,6 +29,18 @@ def export_section(name: str) -> Callable[[Section], Section]:
     return register
 
 
+def identity_hashes(user: User, *, kind: str) -> list[str]:
+    """The keyed hashes of the person's identities of one kind: what a channel's own
+    records of them (SMS, mail, posts) are found by."""
+    from aduan.reporters.models import ChannelIdentity
+
+    return list(
+        ChannelIdentity.objects.filter(reporter__user=user, kind=kind).values_list(
+            "value_hash", flat=True
+        )
+    )
+
+
 def sections() -> dict[str, Section]:
     return dict(_SECTIONS)
 

@@ -145,14 +145,25 @@ def _code_try(row: OneTimeCode, code: str, now: datetime) -> None:
     )
 
 
+def _code_gone() -> InvalidInput:
+    return InvalidInput(
+        _("Permintaan ini sudah tidak berlaku. Silakan mulai lagi."),
+        code="code_gone",
+        field="code",
+    )
+
+
+def _code_still_there(row: OneTimeCode) -> None:
+    """Inside the transaction that uses the row: it is still there (another tab did
+    not use it meanwhile), and locked until that transaction ends."""
+    if not OneTimeCode.objects.select_for_update().filter(pk=row.pk).exists():
+        raise _code_gone()
+
+
 def _code_row(token: str, purpose: str) -> OneTimeCode:
     row = OneTimeCode.objects.filter(token=token, purpose=purpose).first() if token else None
     if row is None:
-        raise InvalidInput(
-            _("Permintaan ini sudah tidak berlaku. Silakan mulai lagi."),
-            code="code_gone",
-            field="code",
-        )
+        raise _code_gone()
     return row
 
 
@@ -249,12 +260,7 @@ def account_confirm(*, token: str, code: str, now: datetime | None = None) -> Us
     row = _code_row(token, OneTimeCode.Purpose.SIGNUP)
     _code_try(row, code, now)
     with transaction.atomic():
-        if not OneTimeCode.objects.select_for_update().filter(pk=row.pk).exists():
-            raise InvalidInput(
-                _("Permintaan ini sudah tidak berlaku. Silakan mulai lagi."),
-                code="code_gone",
-                field="code",
-            )
+        _code_still_there(row)
         user = User(
             username=f"warga-{secrets.token_hex(6)}",
             role=User.Role.CITIZEN,
@@ -311,19 +317,10 @@ def identity_add_confirm(
     now = now or timezone.now()
     row = _code_row(token, OneTimeCode.Purpose.ADD_IDENTITY)
     if row.user_id != user.pk:
-        raise InvalidInput(
-            _("Permintaan ini sudah tidak berlaku. Silakan mulai lagi."),
-            code="code_gone",
-            field="code",
-        )
+        raise _code_gone()
     _code_try(row, code, now)
     with transaction.atomic():
-        if not OneTimeCode.objects.select_for_update().filter(pk=row.pk).exists():
-            raise InvalidInput(
-                _("Permintaan ini sudah tidak berlaku. Silakan mulai lagi."),
-                code="code_gone",
-                field="code",
-            )
+        _code_still_there(row)
         reporter = reporter_for_user(user=user)
         _identity_join(reporter=reporter, kind=row.kind, value=row.identity, now=now)
         row.delete()
@@ -394,12 +391,7 @@ def password_reset_confirm(
     if row.user is None:  # unreachable: such a row's code was never sent
         raise InvalidInput(_("Kode salah."), code="code_wrong", field="code")
     with transaction.atomic():
-        if not OneTimeCode.objects.select_for_update().filter(pk=row.pk).exists():
-            raise InvalidInput(
-                _("Permintaan ini sudah tidak berlaku. Silakan mulai lagi."),
-                code="code_gone",
-                field="code",
-            )
+        _code_still_there(row)
         user = User.objects.select_for_update().get(pk=row.user.pk)
         user.set_password(password)
         user.save(update_fields=["password"])

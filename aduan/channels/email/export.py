@@ -4,7 +4,7 @@ their reports and replies)."""
 
 from typing import Any
 
-from aduan.accounts.export import export_section
+from aduan.accounts.export import export_section, identity_hashes
 from aduan.accounts.models import User
 from aduan.channels.email.models import InboundMail
 from aduan.reporters.models import ChannelIdentity
@@ -12,10 +12,8 @@ from aduan.reporters.models import ChannelIdentity
 
 @export_section("email")
 def _email(user: User) -> list[dict[str, Any]]:
-    hashes = ChannelIdentity.objects.filter(
-        reporter__user=user, kind=ChannelIdentity.Kind.EMAIL
-    ).values_list("value_hash", flat=True)
-    rows = InboundMail.objects.filter(sender_hash__in=list(hashes)).order_by("received_at", "pk")
+    hashes = identity_hashes(user, kind=ChannelIdentity.Kind.EMAIL)
+    rows = InboundMail.objects.filter(sender_hash__in=hashes).order_by("received_at", "pk")
     return [
         {
             "received_at": mail.received_at,

@@ -4,7 +4,7 @@ replies)."""
 
 from typing import Any
 
-from aduan.accounts.export import export_section
+from aduan.accounts.export import export_section, identity_hashes
 from aduan.accounts.models import User
 from aduan.channels.sms.models import InboundSms
 from aduan.reporters.models import ChannelIdentity
@@ -12,10 +12,8 @@ from aduan.reporters.models import ChannelIdentity
 
 @export_section("sms")
 def _sms(user: User) -> list[dict[str, Any]]:
-    hashes = ChannelIdentity.objects.filter(
-        reporter__user=user, kind=ChannelIdentity.Kind.PHONE
-    ).values_list("value_hash", flat=True)
-    rows = InboundSms.objects.filter(sender_hash__in=list(hashes)).order_by("received_at", "pk")
+    hashes = identity_hashes(user, kind=ChannelIdentity.Kind.PHONE)
+    rows = InboundSms.objects.filter(sender_hash__in=hashes).order_by("received_at", "pk")
     return [
         {
             "received_at": sms.received_at,

@@ -3,7 +3,7 @@ each arrived, which post it was and what it became (the texts are in the reports
 
 from typing import Any
 
-from aduan.accounts.export import export_section
+from aduan.accounts.export import export_section, identity_hashes
 from aduan.accounts.models import User
 from aduan.channels.x.models import InboundPost
 from aduan.reporters.models import ChannelIdentity
@@ -11,10 +11,8 @@ from aduan.reporters.models import ChannelIdentity
 
 @export_section("x")
 def _x(user: User) -> list[dict[str, Any]]:
-    hashes = ChannelIdentity.objects.filter(
-        reporter__user=user, kind=ChannelIdentity.Kind.X
-    ).values_list("value_hash", flat=True)
-    rows = InboundPost.objects.filter(author_hash__in=list(hashes)).order_by("received_at", "pk")
+    hashes = identity_hashes(user, kind=ChannelIdentity.Kind.X)
+    rows = InboundPost.objects.filter(author_hash__in=hashes).order_by("received_at", "pk")
     return [
         {
             "received_at": post.received_at,
