@@ -1,13 +1,14 @@
 """Messages to X reporters through the X API v2, as the service account (its
 user token, ``X_USER_TOKEN``).
 
-What is public and what is not: only the channel's own answer to a new report
-(``x_receipt``: the tracking number and a link) is posted, as a reply in the
-thread of the reporter's post. Every other message — the notices of progress,
-which may carry the report's state, the agency's name and its words — goes as a
-direct message to the author of the post, so nothing about a report, confidential
-or not, is ever posted in public. The author's numeric X id is the one kept with
-their post: a handle can change hands, the id cannot."""
+What is public and what is not: the channel's own answer to a new report
+(``x_receipt``: the tracking number and a link only, worded alike for every
+report) is a reply in the thread of the reporter's post. The notices of progress
+follow it there when the report is public anyway (neither confidential nor
+anonymous: its page shows the same); for a confidential or anonymous report they
+go as direct messages to the author of the post, never in public. The author's
+numeric X id is the one kept with their post: a handle can change hands, the id
+cannot."""
 
 from django.conf import settings
 
@@ -20,6 +21,7 @@ from aduan.lib.errors import InvalidInput
 from aduan.outbox.models import Message
 from aduan.outbox.transports import TransportError
 from aduan.reporters.models import ChannelIdentity
+from aduan.reports.models import Report
 
 POST_MAX_CHARS = 280
 
@@ -28,7 +30,7 @@ class XTransport:
     def send(self, message: Message) -> str:
         inbound = _post_of(message)
         try:
-            if message.purpose == PURPOSE_RECEIPT and inbound is not None:
+            if inbound is not None and (message.purpose == PURPOSE_RECEIPT or _in_public(message)):
                 return self._reply(inbound.post_id, message.body)
             author_id = inbound.author_id if inbound is not None else _author_of(message)
             if not author_id:
@@ -40,7 +42,7 @@ class XTransport:
     def _reply(self, post_id: str, body: str) -> str:
         answer = x_post(
             "/2/tweets",
-            body={"text": body[:POST_MAX_CHARS], "reply": {"in_reply_to_tweet_id": post_id}},
+            body={"text": _fitted(body), "reply": {"in_reply_to_tweet_id": post_id}},
             token=settings.X_USER_TOKEN,
         )
         return str((answer.get("data") or {}).get("id") or "")
@@ -52,6 +54,25 @@ class XTransport:
             token=settings.X_USER_TOKEN,
         )
         return str((answer.get("data") or {}).get("dm_event_id") or "")
+
+
+def _in_public(message: Message) -> bool:
+    """Progress on a report goes in the public thread of the post it came from —
+    the post is public, and so is the report's page — unless the report is
+    confidential or anonymous: then by direct message, never in public."""
+    if message.report_id is None:
+        return False
+    return Report.objects.filter(
+        pk=message.report_id, is_confidential=False, is_anonymous=False
+    ).exists()
+
+
+def _fitted(body: str) -> str:
+    """A post's text within X's limit, cut at a word ("..." in place of the rest:
+    the report's page has it whole)."""
+    if len(body) <= POST_MAX_CHARS:
+        return body
+    return body[: POST_MAX_CHARS - 3].rsplit(" ", 1)[0] + "..."
 
 
 def _post_of(message: Message) -> InboundPost | None:

@@ -74,7 +74,7 @@ def test_the_public_answer_is_the_same_for_a_confidential_report(
     assert "Dinas" not in text and "disposisi" not in text.lower()
 
 
-def test_notices_of_progress_go_by_direct_message(
+def test_notices_of_a_public_report_follow_in_its_thread(
     cast: Cast, fake_x: FakeX, x_report: Report
 ) -> None:
     services.report_dispose(
@@ -85,12 +85,37 @@ def test_notices_of_progress_go_by_direct_message(
     sent = message_deliver(message_id=notice.pk)
     assert sent is not None and sent.status == Message.Status.SENT
     [call] = fake_x.requests
-    assert (call.method, call.path) == (
-        "POST",
-        f"/2/dm_conversations/with/{AUTHOR_ID}/messages",
+    assert (call.method, call.path) == ("POST", "/2/tweets")
+    assert call.body == {"text": notice.body, "reply": {"in_reply_to_tweet_id": POST_ID}}
+
+
+def test_a_long_notice_in_the_thread_is_cut_at_a_word(fake_x: FakeX, x_report: Report) -> None:
+    body = "Tindak lanjut: " + "perbaikan saluran " * 30
+    message = message_send(
+        channel="x", recipient="sitiwarga", body=body, purpose="follow_up", report_id=x_report.pk
     )
-    assert call.body == {"text": notice.body}
+    XTransport().send(message)
+    [call] = fake_x.calls("POST", "/2/tweets")
+    text = call.body["text"]
+    assert len(text) <= 280 and text.endswith("...")
+    assert text[:-3].split(" ")[-1] in ("perbaikan", "saluran")  # whole words only
+
+
+def test_notices_of_an_anonymous_report_go_by_direct_message(
+    fake_x: FakeX, x_report: Report
+) -> None:
+    Report.objects.filter(pk=x_report.pk).update(is_anonymous=True)
+    message = message_send(
+        channel="x",
+        recipient="sitiwarga",
+        body="Diproses",
+        purpose="follow_up",
+        report_id=x_report.pk,
+    )
+    XTransport().send(message)
     assert fake_x.calls("POST", "/2/tweets") == []
+    [call] = fake_x.calls("POST", "/2/dm_conversations/")
+    assert call.path == f"/2/dm_conversations/with/{AUTHOR_ID}/messages"
 
 
 def test_a_confidential_reports_notices_never_go_public(fake_x: FakeX, x_report: Report) -> None:
