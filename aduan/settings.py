@@ -289,6 +289,9 @@ RATE_LIMITS = env_rates(
         "sms": "30/h",
         # Mail from one address (over it: recorded, never answered).
         "email": "30/h",
+        # Posts and direct messages from one X account (over it: recorded, never
+        # answered).
+        "x": "30/h",
     },
 )
 

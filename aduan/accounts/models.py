@@ -63,7 +63,7 @@ class OneTimeCode(models.Model):
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     # Random and secret; the browser keeps it in its session to name this row.
     token = models.CharField(max_length=64, unique=True)
-    kind = models.CharField(max_length=8)  # a ChannelIdentity kind: phone or email
+    kind = models.CharField(max_length=8)  # a ChannelIdentity kind: phone, email (or x, to add one)
     identity = EncryptedTextField()
     identity_hash = models.CharField(max_length=64)
     code_hash = models.CharField(max_length=64)

@@ -47,10 +47,12 @@ def signup_pending(*, kind: str, value: str, password: str) -> OneTimeCode | Non
 
 def identity_masked(*, kind: str, value: str) -> str:
     """Enough of a phone number or address to recognise it on screen, not to read it
-    off over someone's shoulder: +62812•••••789, an•••@example.id."""
+    off over someone's shoulder: +62812•••••789, an•••@example.id, @si•••."""
     if kind == "email":
         local, _at, domain = value.partition("@")
         return f"{local[:2]}•••@{domain}"
+    if kind == "x":
+        return f"@{value[:2]}•••"
     return f"{value[:6]}•••••{value[-3:]}"
 
 
@@ -67,7 +69,8 @@ def account_export(*, user: User) -> dict[str, Any]:
 
 
 def account_identities_masked(*, user: User) -> list[str]:
-    """The phone numbers and addresses this account signs in with, masked."""
+    """The phone numbers, addresses and X accounts proved to be this account's,
+    masked."""
     identities = ChannelIdentity.objects.filter(
         reporter__user=user, verified_at__isnull=False
     ).order_by("created_at", "pk")

@@ -7,6 +7,7 @@ import secrets
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -88,7 +89,7 @@ def _code_deliver(row: OneTimeCode, code: str) -> None:
     with no account behind it sends nothing (and says nothing about it)."""
     if row.purpose == OneTimeCode.Purpose.PASSWORD_RESET and row.user_id is None:
         return
-    channel = "sms" if row.kind == "phone" else "email"
+    channel = {"phone": "sms", "email": "email", "x": "x"}[row.kind]
     minutes = int(CODE_LIFETIME.total_seconds() // 60)
     with translation.override(row.language):
         body = gettext(
@@ -279,12 +280,24 @@ def account_confirm(*, token: str, code: str, now: datetime | None = None) -> Us
 
 
 def identity_add_request(*, user: User, identity: str, now: datetime | None = None) -> OneTimeCode:
-    """Starts joining another phone number or e-mail address to a citizen's account:
-    a code is sent there to prove it is theirs."""
+    """Starts joining another phone number, e-mail address or X account to a
+    citizen's account: a code is sent there to prove it is theirs (to an X account
+    by direct message, so only to one that has written to the service before: X
+    lets the service write to whoever wrote to it)."""
     now = now or timezone.now()
     if user.role != User.Role.CITIZEN:
         raise NotPermitted()
-    kind, value = identity_parse(identity)
+    kind, value = identity_parse(identity, x_handle=True)
+    if kind == ChannelIdentity.Kind.X and not _identity_known(kind, value):
+        raise InvalidInput(
+            _(
+                "Akun X ini belum pernah mengirim laporan ke %(account)s. Kirim dulu pesan "
+                "langsung INFO ke %(account)s, lalu coba lagi."
+            )
+            % {"account": f"@{settings.X_ACCOUNT_HANDLE}"},
+            code="x_unknown",
+            field="identity",
+        )
     holder = selectors.user_for_identity(kind=kind, value=value)
     if holder is not None and holder.pk == user.pk:
         raise Conflict(
@@ -325,6 +338,12 @@ def identity_add_confirm(
         _identity_join(reporter=reporter, kind=row.kind, value=row.identity, now=now)
         row.delete()
     return reporter
+
+
+def _identity_known(kind: str, value: str) -> bool:
+    return ChannelIdentity.objects.filter(
+        kind=kind, value_hash=crypto.lookup_hash(kind, value)
+    ).exists()
 
 
 def _identity_join(*, reporter: Reporter, kind: str, value: str, now: datetime) -> None:

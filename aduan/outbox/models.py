@@ -79,6 +79,13 @@ class Message(models.Model):
                 name="message_due",
                 condition=Q(status="pending"),
             ),
+            # What the gateway's id leads back to: an X reply in a thread of ours,
+            # a bounce of one of our mails.
+            models.Index(
+                fields=["external_id"],
+                name="message_external",
+                condition=~Q(external_id=""),
+            ),
         ]
 
     def __str__(self) -> str:

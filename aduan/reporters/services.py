@@ -61,15 +61,19 @@ def reporter_for_user(*, user: User) -> Reporter:
     return reporter
 
 
-def identity_parse(raw: str, *, field: str = "identity") -> tuple[str, str]:
+def identity_parse(raw: str, *, field: str = "identity", x_handle: bool = False) -> tuple[str, str]:
     """The kind and normalised value of what a citizen typed in one "phone number or
-    e-mail address" field: an address has an @, anything else must be a phone."""
+    e-mail address" field: an address has an @, anything else must be a phone.
+    With ``x_handle``, an X account (``@name``, nothing before the @) is one too."""
     raw = raw.strip()
     if not raw:
         raise InvalidInput(
             _("Isi nomor HP atau alamat surel."), code="identity_required", field=field
         )
-    kind = ChannelIdentity.Kind.EMAIL if "@" in raw else ChannelIdentity.Kind.PHONE
+    if x_handle and raw.startswith("@") and raw.count("@") == 1 and "." not in raw:
+        kind = ChannelIdentity.Kind.X
+    else:
+        kind = ChannelIdentity.Kind.EMAIL if "@" in raw else ChannelIdentity.Kind.PHONE
     try:
         return kind.value, _NORMALIZERS[kind](raw)
     except InvalidInput as error:

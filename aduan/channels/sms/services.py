@@ -18,7 +18,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from aduan.channels.sms.models import InboundSms
-from aduan.channels.sms.parse import Help, NewReport, Reply, StatusQuery, Trouble, sms_parse
+from aduan.intake.answers import answer_outcome, answer_text, help_text
+from aduan.intake.commands import Help, NewReport, Reply, StatusQuery, command_parse
 from aduan.intake.services import Outcome as IntakeOutcome
 from aduan.intake.services import (
     Result,
@@ -34,9 +35,7 @@ from aduan.lib.ratelimit import rate_window
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_send
 from aduan.reporters.models import ChannelIdentity
-from aduan.reports.models import Channel, Report, State
-from aduan.reports.notices import notice_text
-from aduan.reports.tracking import tracking_number_display
+from aduan.reports.models import Channel, Report
 
 logger = logging.getLogger("aduan.sms")
 
@@ -148,9 +147,9 @@ def _answer(
             # Over the limit: one polite answer, then silence until the window moves.
             answer = _too_many(window) if sent == allowed + 1 else ""
             return Outcome.LIMITED, answer, None
-        command = sms_parse(sms.text)
+        command = command_parse(sms.text)
         if isinstance(command, Help):
-            return Outcome.HELP, _help(command.trouble), None
+            return Outcome.HELP, help_text(command.trouble, to=settings.SMS_SHORTCODE), None
         sender = intake_sender(kind=ChannelIdentity.Kind.PHONE, value=phone)
         if isinstance(command, NewReport):
             outcome = intake_report(
@@ -174,54 +173,9 @@ def _answered(
     outcome: IntakeOutcome, *, number: str, now: datetime
 ) -> tuple[str, str, Report | None]:
     """The SMS answer to what the intake did: the outcome, its text, the report."""
-    report, code = outcome.report, settings.SMS_SHORTCODE
-    if outcome.result == Result.REPORT and report is not None:
-        return Outcome.REPORT, notice_text("receipt", short=True, report=report), report
-    if outcome.result == Result.STATUS and report is not None:
-        return Outcome.STATUS, notice_text("status", short=True, report=report, now=now), report
-    if outcome.result == Result.REPLY and report is not None:
-        answer = gettext(
-            "Balasan Anda untuk laporan %(number)s sudah kami teruskan. Terima kasih."
-        ) % {"number": tracking_number_display(report.tracking_number)}
-        return Outcome.REPLY, answer, report
-    if outcome.result == Result.CLOSED and report is not None:
-        answer = gettext(
-            "Laporan %(number)s sudah %(state)s. Untuk hal baru, kirim LAPOR <isi laporan> "
-            "ke %(code)s."
-        ) % {
-            "number": tracking_number_display(report.tracking_number),
-            "state": State(report.state).label.lower(),
-            "code": code,
-        }
-        return Outcome.REFUSED, answer, report
-    if outcome.result == Result.NOT_FOUND:
-        answer = gettext(
-            "Laporan %(number)s tidak ditemukan. Periksa nomornya, atau kirim INFO ke %(code)s."
-        ) % {"number": tracking_number_display(number), "code": code}
-        return Outcome.REFUSED, answer, None
-    return Outcome.REFUSED, outcome.error, report
-
-
-def _help(trouble: Trouble) -> str:
-    code = settings.SMS_SHORTCODE
-    if trouble == Trouble.NUMBER_MISSING or trouble == Trouble.NUMBER_INVALID:
-        lead = gettext("Nomor laporan tidak terbaca.")
-    elif trouble == Trouble.TEXT_MISSING:
-        lead = gettext("Isi balasan kosong.")
-    elif trouble == Trouble.EMPTY:
-        lead = gettext("SMS Anda kosong.")
-    else:
-        lead = gettext("Layanan aduan %(code)s.") % {"code": code}
-    return " ".join(
-        [
-            lead,
-            gettext(
-                "Lapor: LAPOR <isi laporan>. Cek: CEK <nomor>. Balas: BALAS <nomor> <isi>. "
-                "Kirim ke %(code)s."
-            )
-            % {"code": code},
-        ]
-    )
+    answer = answer_text(outcome, number=number, to=settings.SMS_SHORTCODE, now=now)
+    report = outcome.report if outcome.result != Result.NOT_FOUND else None
+    return answer_outcome(outcome), answer, report
 
 
 def _too_many(window: timedelta) -> str:

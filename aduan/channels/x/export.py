@@ -1,5 +1,6 @@
-"""A citizen's posts to the X service account in their data export (UU PDP): when
-each arrived, which post it was and what it became (the texts are in the reports)."""
+"""A citizen's posts and direct messages to the X service account in their data
+export (UU PDP): when each arrived, which it was and what it did (the texts are
+in the reports they reached)."""
 
 from typing import Any
 
@@ -17,6 +18,7 @@ def _x(user: User) -> list[dict[str, Any]]:
         {
             "received_at": post.received_at,
             "post_id": post.post_id,
+            "kind": post.kind,
             "outcome": post.outcome,
             "report": post.report.tracking_number if post.report else None,
         }

@@ -32,6 +32,20 @@ class Post:
     # Links X added to the text for the attached media (shortened t.co links).
     media_links: tuple[str, ...] = ()
     repost: bool = False
+    # The post this one answers, when it is a reply in a thread.
+    in_reply_to: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DirectMessage:
+    """A direct message to the service account: its event id, its sender's id and
+    handle, and its text."""
+
+    event_id: str
+    sender_id: str
+    handle: str
+    text: str
+    name: str = ""
 
 
 def _tag(word: str) -> re.Pattern[str]:
@@ -42,16 +56,22 @@ _HASHTAG = _tag(f"#{HASHTAG}")
 _SPACES = re.compile(r"\s+")
 
 
-def post_counts(post: Post, *, account_id: str, account_handle: str) -> bool:
-    """Whether the post is a report for the service: ``#LAPOR`` (any case) and a
-    mention of the account, by someone other than the account, not a repost."""
+def post_addressed(post: Post, *, account_id: str, account_handle: str) -> bool:
+    """Whether the post speaks to the service: it mentions the account, and is by
+    someone other than the account, and is not a repost."""
     handle = account_handle.lower()
     if post.repost or not post.post_id or not post.author_id:
         return False
     if post.author_id == account_id or post.handle.lower() == handle:
         return False
-    mentioned = handle in post.mentions or bool(_tag(f"@{handle}").search(post.text))
-    return mentioned and bool(_HASHTAG.search(post.text))
+    return handle in post.mentions or bool(_tag(f"@{handle}").search(post.text))
+
+
+def post_counts(post: Post, *, account_id: str, account_handle: str) -> bool:
+    """Whether the post is a new report for the service: addressed to it, with
+    ``#LAPOR`` (any case)."""
+    addressed = post_addressed(post, account_id=account_id, account_handle=account_handle)
+    return addressed and bool(_HASHTAG.search(post.text))
 
 
 def post_report_text(post: Post, *, account_handle: str) -> str:
@@ -63,6 +83,15 @@ def post_report_text(post: Post, *, account_handle: str) -> str:
     text = _HASHTAG.sub(" ", text)
     text = _tag(f"@{account_handle}").sub(" ", text)
     return _SPACES.sub(" ", text).strip()
+
+
+_LEADING_MENTIONS = re.compile(r"^(?:@\w+\s*)+")
+
+
+def post_words(post: Post, *, account_handle: str) -> str:
+    """What a reply in a thread says: its text as for a report, without the
+    handles X puts in front of a reply (everyone in the thread)."""
+    return _LEADING_MENTIONS.sub("", post_report_text(post, account_handle=account_handle))
 
 
 # -- API v2: the mentions timeline -------------------------------------------------------
@@ -98,7 +127,11 @@ def _post_v2(
     links = tuple(
         str(u["url"]) for u in entities.get("urls") or [] if u.get("media_key") and u.get("url")
     )
-    reposted = any(r.get("type") == "retweeted" for r in item.get("referenced_tweets") or [])
+    referenced = [r for r in item.get("referenced_tweets") or [] if isinstance(r, dict)]
+    reposted = any(r.get("type") == "retweeted" for r in referenced)
+    answered = next(
+        (str(r.get("id") or "") for r in referenced if r.get("type") == "replied_to"), ""
+    )
     return Post(
         post_id=str(item.get("id") or ""),
         author_id=author_id,
@@ -109,6 +142,7 @@ def _post_v2(
         mentions=mentions,
         media_links=links,
         repost=reposted,
+        in_reply_to=answered,
     )
 
 
@@ -148,4 +182,51 @@ def _post_v1(item: Mapping[str, Any]) -> Post:
         ),
         media_links=tuple(sorted({str(m["url"]) for m in attached if m.get("url")})),
         repost="retweeted_status" in item,
+        in_reply_to=str(item.get("in_reply_to_status_id_str") or ""),
     )
+
+
+# -- Direct messages: Account Activity and GET /2/dm_events -------------------------------
+
+
+def directs_from_activity(event: Mapping[str, Any]) -> Iterator[DirectMessage]:
+    """The direct messages of one Account Activity delivery
+    (``direct_message_events`` of type ``message_create``, with the senders in
+    ``users``), the service account's own among them."""
+    users = event.get("users")
+    users = users if isinstance(users, dict) else {}
+    for item in event.get("direct_message_events") or []:
+        if not isinstance(item, dict) or item.get("type") != "message_create":
+            continue
+        create = item.get("message_create") or {}
+        sender_id = str(create.get("sender_id") or "")
+        user = users.get(sender_id) or {}
+        yield DirectMessage(
+            event_id=str(item.get("id") or ""),
+            sender_id=sender_id,
+            handle=str(user.get("screen_name") or ""),
+            name=str(user.get("name") or ""),
+            text=str((create.get("message_data") or {}).get("text") or ""),
+        )
+
+
+def directs_from_events(page: Mapping[str, Any]) -> Iterator[DirectMessage]:
+    """The messages of one page of ``GET /2/dm_events`` (with the ``sender_id``
+    expansion), newest first as X lists them; joins and leaves are skipped."""
+    users = {
+        str(u.get("id")): u
+        for u in (page.get("includes") or {}).get("users") or []
+        if isinstance(u, dict)
+    }
+    for item in page.get("data") or []:
+        if not isinstance(item, dict) or item.get("event_type") != "MessageCreate":
+            continue
+        sender_id = str(item.get("sender_id") or "")
+        user = users.get(sender_id, {})
+        yield DirectMessage(
+            event_id=str(item.get("id") or ""),
+            sender_id=sender_id,
+            handle=str(user.get("username") or ""),
+            name=str(user.get("name") or ""),
+            text=str(item.get("text") or ""),
+        )

@@ -1,14 +1,18 @@
 """Messages to X reporters through the X API v2, as the service account (its
 user token, ``X_USER_TOKEN``).
 
-What is public and what is not: the channel's own answer to a new report
-(``x_receipt``: the tracking number and a link only, worded alike for every
-report) is a reply in the thread of the reporter's post. The notices of progress
-follow it there when the report is public anyway (neither confidential nor
-anonymous: its page shows the same); for a confidential or anonymous report they
-go as direct messages to the author of the post, never in public. The author's
-numeric X id is the one kept with their post: a handle can change hands, the id
-cannot."""
+What is public and what is not:
+- The channel's own answer to a new report's post (``x_receipt``: the tracking
+  number and a link only, worded alike for every report) is a reply in the post's
+  thread.
+- An answer to a post that asked something (``x_answer``) goes in that post's
+  thread when its report is public anyway (neither confidential nor anonymous:
+  its page shows the same), and otherwise — a confidential report, or no report
+  at all — by direct message. An answer to a direct message is one.
+- The notices of progress follow the report's own post in its thread when the
+  report is public, and go by direct message when it is not.
+Direct messages go to the author's numeric X id, the one kept with what they
+sent: a handle can change hands, the id cannot."""
 
 from django.conf import settings
 
@@ -28,9 +32,15 @@ POST_MAX_CHARS = 280
 
 class XTransport:
     def send(self, message: Message) -> str:
-        inbound = _post_of(message)
+        # What the message answers, if it is an answer; else the report's own post.
+        answered = InboundPost.objects.filter(answer=message).first()
+        inbound = answered if answered is not None else _post_of(message)
         try:
-            if inbound is not None and (message.purpose == PURPOSE_RECEIPT or _in_public(message)):
+            if (
+                inbound is not None
+                and inbound.kind == InboundPost.Kind.POST
+                and (message.purpose == PURPOSE_RECEIPT or _in_public(message))
+            ):
                 return self._reply(inbound.post_id, message.body)
             author_id = inbound.author_id if inbound is not None else _author_of(message)
             if not author_id:
@@ -80,7 +90,11 @@ def _post_of(message: Message) -> InboundPost | None:
     if message.report_id is None:
         return None
     return (
-        InboundPost.objects.filter(report_id=message.report_id, outcome=InboundPost.Outcome.REPORT)
+        InboundPost.objects.filter(
+            report_id=message.report_id,
+            kind=InboundPost.Kind.POST,
+            outcome=InboundPost.Outcome.REPORT,
+        )
         .order_by("pk")
         .first()
     )

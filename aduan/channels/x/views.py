@@ -17,8 +17,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from aduan.channels.x.parse import posts_from_activity
-from aduan.channels.x.services import post_receive
+from aduan.channels.x.parse import directs_from_activity, posts_from_activity
+from aduan.channels.x.services import direct_receive, post_receive
 
 logger = logging.getLogger("aduan.x")
 
@@ -61,4 +61,6 @@ def webhook(request: HttpRequest) -> HttpResponse:
         return HttpResponse(status=200)
     for post in posts_from_activity(event):
         post_receive(post)
+    for direct in directs_from_activity(event):
+        direct_receive(direct)
     return HttpResponse(status=200)

@@ -95,6 +95,15 @@ class IdentityForm(ServiceForm):
     identity = _identity_field()
 
 
+class ContactAddForm(ServiceForm):
+    identity = forms.CharField(
+        label=_("Nomor HP, surel, atau akun X"),
+        max_length=254,
+        help_text=_("Contoh: 0812 3456 7890, nama@contoh.id, atau @namaakun"),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
 class LoginForm(ServiceForm):
     identity = forms.CharField(
         label=_("Nomor HP atau surel"),

@@ -25,6 +25,7 @@ from aduan.reporters.models import Reporter
 from aduan.reporters.services import identity_parse
 from aduan.web.accounts.forms import (
     CodeForm,
+    ContactAddForm,
     EraseForm,
     IdentityForm,
     LoginForm,
@@ -312,10 +313,11 @@ def account_delete(request: HttpRequest) -> HttpResponse:
 @_GET_POST
 @limited("code")
 def identity_add(request: HttpRequest) -> HttpResponse:
-    """Another phone number or e-mail address for the account: what was reported
-    through it joins the account's reports once the code sent there is confirmed."""
+    """Another phone number, e-mail address or X account for the account: what was
+    reported through it joins the account's reports once the code sent there is
+    confirmed."""
     user = _user(request)
-    form = IdentityForm(request.POST or None)
+    form = ContactAddForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
             row = services.identity_add_request(user=user, identity=form.cleaned_data["identity"])
@@ -324,7 +326,8 @@ def identity_add(request: HttpRequest) -> HttpResponse:
         else:
             request.session[ADD_KEY] = row.token
             return redirect("web:identity_add_confirm")
-    return _render(request, "identity_add.html", {"form": form})
+    x_account = f"@{settings.X_ACCOUNT_HANDLE}"
+    return _render(request, "identity_add.html", {"form": form, "x_account": x_account})
 
 
 @login_required

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from tests.accounts.conftest import sign_up  # noqa: F401  (citizens who sign up)
 from tests.channels.x.fake_x import FakeX, fake_x_server, jpeg
 from tests.reports.conftest import cast, make_report  # noqa: F401  (the people around a report)
 

@@ -1,9 +1,10 @@
 """A local stand-in for the X API v2, speaking its documented request and answer
 shapes: the mentions timeline (newest first, ``since_id``, ``max_results`` pages
 with ``meta.next_token`` / ``pagination_token``, the ``author_id`` and
-``attachments.media_keys`` expansions), ``POST /2/tweets``, direct messages, the
-media host, and a rate limit (429 with ``x-rate-limit-reset``) at the flip of a
-switch. Every request is recorded."""
+``attachments.media_keys`` expansions), the direct message events (newest first,
+``pagination_token``, the ``sender_id`` expansion), ``POST /2/tweets``, sending
+direct messages, the media host, and a rate limit (429 with
+``x-rate-limit-reset``) at the flip of a switch. Every request is recorded."""
 
 import io
 import json
@@ -40,6 +41,8 @@ class FakeX:
     posts: list[dict[str, Any]] = field(default_factory=list)
     users: list[dict[str, Any]] = field(default_factory=list)
     media: list[dict[str, Any]] = field(default_factory=list)
+    # Direct message events (v2 dm_event objects), any order.
+    directs: list[dict[str, Any]] = field(default_factory=list)
     page_size: int | None = None  # None: honour max_results
     files: dict[str, bytes] = field(default_factory=dict)  # path → bytes on the media host
     rate_limited_until: int = 0  # epoch seconds; non-zero: every API call gets 429
@@ -75,6 +78,39 @@ class FakeX:
                 "media": [m for m in self.media if m["media_key"] in keys],
             }
         return answer
+
+    def directs_page(self, query: dict[str, str]) -> dict[str, Any]:
+        """``GET /2/dm_events``: newest first, ``max_results`` a page, ``next_token``
+        to go on; no ``since_id`` (X offers none there)."""
+        size = self.page_size or int(query.get("max_results", "100"))
+        kinds = set(query.get("event_types", "MessageCreate").split(","))
+        events = sorted(
+            (e for e in self.directs if e.get("event_type") in kinds), key=lambda e: -int(e["id"])
+        )
+        start = int(query.get("pagination_token", "0") or 0)
+        page = events[start : start + size]
+        meta: dict[str, Any] = {"result_count": len(page)}
+        if start + size < len(events):
+            meta["next_token"] = str(start + size)
+        answer: dict[str, Any] = {"meta": meta}
+        if page:
+            answer["data"] = page
+            senders = {e.get("sender_id") for e in page}
+            answer["includes"] = {"users": [u for u in self.users if u["id"] in senders]}
+        return answer
+
+    def direct(self, *, sender_id: str, text: str) -> dict[str, Any]:
+        """A direct message to the account, as ``GET /2/dm_events`` lists it."""
+        event = {
+            "id": self.new_id(),
+            "event_type": "MessageCreate",
+            "text": text,
+            "sender_id": sender_id,
+            "dm_conversation_id": f"{sender_id}-1708",
+            "created_at": "2026-11-30T08:00:00.000Z",
+        }
+        self.directs.append(event)
+        return event
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -127,6 +163,10 @@ class _Handler(BaseHTTPRequestHandler):
         if path.startswith("/2/users/") and path.endswith("/mentions"):
             if not self._refused():
                 self._json(200, self.fake.mentions_page(query))
+            return
+        if path == "/2/dm_events":
+            if not self._refused():
+                self._json(200, self.fake.directs_page(query))
             return
         self._json(404, {"title": "Not Found Error", "status": 404})
 

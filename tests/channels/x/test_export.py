@@ -26,8 +26,22 @@ def test_a_citizens_x_posts_are_in_their_export(client: Client, fake_x: FakeX, c
         {
             "received_at": rows[0]["received_at"],
             "post_id": "1862400000000000001",
+            "kind": "post",
             "outcome": "report",
             "report": report.tracking_number,
         }
     ]
     assert sections()["x"](User.objects.get(username="budi")) == []
+
+
+def test_a_citizens_direct_messages_are_in_their_export(
+    client: Client, fake_x: FakeX, cast: Cast
+) -> None:
+    deliver(client, payload("activity_report.json", fake_x))
+    direct = payload("activity_direct_message.json")
+    direct["direct_message_events"][0]["message_create"]["message_data"]["text"] = "INFO"
+    deliver(client, direct)
+    siti = User.objects.create(username="siti", role="citizen")
+    Reporter.objects.filter(pk=Report.objects.get().reporter_id).update(user=siti)
+    rows = sections()["x"](siti)
+    assert [(r["kind"], r["outcome"]) for r in rows] == [("post", "report"), ("direct", "help")]

@@ -1,10 +1,16 @@
-"""Reading posts in both shapes X delivers them (the v2 mentions timeline and the
-Account Activity ``tweet_create_events``), and which posts count as reports."""
+"""Reading posts and direct messages in both shapes X delivers them (the v2 API and
+the Account Activity webhook), which posts count as reports, and what a reply in
+a thread says."""
 
 from aduan.channels.x.parse import (
+    DirectMessage,
     Post,
+    directs_from_activity,
+    directs_from_events,
+    post_addressed,
     post_counts,
     post_report_text,
+    post_words,
     posts_from_activity,
     posts_from_timeline,
 )
@@ -74,3 +80,66 @@ def test_it_needs_both_the_hashtag_and_the_mention() -> None:
     assert not counts(post("#LAPORAN jalan rusak @lapor1708"))  # another hashtag
     assert not counts(post("#LAPOR jalan rusak @lapor17089"))  # another account
     assert not counts(post("mail#lapor @lapor1708"))
+
+
+def test_it_reads_which_post_a_reply_answers() -> None:
+    [reply] = posts_from_activity(payload("activity_thread_reply.json"))
+    assert reply.in_reply_to == "1862400000000000001"
+    [report] = posts_from_activity(payload("activity_report.json"))
+    assert report.in_reply_to == ""
+    page = {
+        "data": [
+            {
+                "id": "9",
+                "text": "@lapor1708 @SitiWarga sama di sini",
+                "author_id": "5",
+                "referenced_tweets": [{"type": "replied_to", "id": "8"}],
+            }
+        ]
+    }
+    [v2] = posts_from_timeline(page)
+    assert v2.in_reply_to == "8" and not v2.repost
+
+
+def test_a_reply_says_what_follows_the_handles_in_front() -> None:
+    post = Post(
+        post_id="9",
+        author_id="5",
+        handle="warga",
+        text="@lapor1708 @SitiWarga  sudah diperbaiki &amp; rapi, terima kasih @dinas_pupr",
+    )
+    assert post_addressed(post, account_id=ACCOUNT_ID, account_handle=HANDLE)
+    assert not counts(post)  # no #LAPOR: not a new report
+    words = post_words(post, account_handle=HANDLE)
+    assert words == "sudah diperbaiki & rapi, terima kasih @dinas_pupr"
+
+
+def test_it_reads_an_account_activity_direct_message() -> None:
+    [direct] = directs_from_activity(payload("activity_direct_message.json"))
+    assert direct == DirectMessage(
+        event_id="1862600000000000001",
+        sender_id="1234567890123456789",
+        handle="SitiWarga",
+        name="Siti Warga",
+        text="LAPOR Lampu jalan di Jl. Kartini mati sejak seminggu, gelap sekali malam hari",
+    )
+
+
+def test_it_reads_a_page_of_direct_message_events() -> None:
+    page = {
+        "data": [
+            {"id": "3", "event_type": "MessageCreate", "text": "CEK 1", "sender_id": "5"},
+            {"id": "2", "event_type": "ParticipantsJoin", "participant_ids": ["5"]},
+            {"id": "1", "event_type": "MessageCreate", "text": "INFO", "sender_id": "6"},
+        ],
+        "includes": {"users": [{"id": "5", "username": "warga", "name": "Warga"}]},
+    }
+    directs = list(directs_from_events(page))
+    assert [d.event_id for d in directs] == ["3", "1"]
+    assert (directs[0].handle, directs[1].handle) == ("warga", "")
+
+
+def test_a_malformed_delivery_yields_nothing() -> None:
+    assert list(directs_from_activity({"direct_message_events": [None, 3], "users": []})) == []
+    assert list(directs_from_events({"data": ["x", None]})) == []
+    assert list(posts_from_timeline({"data": [None]})) == []

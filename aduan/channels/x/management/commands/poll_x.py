@@ -6,13 +6,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aduan.channels.x.api import XApiError
-from aduan.channels.x.poll import mentions_poll
+from aduan.channels.x.poll import x_poll
 
 
 class Command(BaseCommand):
     help = (
-        "Read the service account's X mentions and make reports of the #LAPOR posts, "
-        "every ADUAN_X_POLL_SECONDS until stopped (the fallback for the webhook)."
+        "Read the service account's X mentions and direct messages and act on them "
+        "(#LAPOR posts, replies in a report's thread, commands), every "
+        "ADUAN_X_POLL_SECONDS until stopped (the fallback for the webhook)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -22,7 +23,7 @@ class Command(BaseCommand):
         while True:
             wait = float(settings.X_POLL_SECONDS)
             try:
-                read = mentions_poll()
+                read = x_poll()
             except XApiError as error:
                 if once:
                     raise CommandError(str(error)) from None

@@ -1,4 +1,5 @@
-"""What an SMS to 1708 asks for (DESIGN.md §6): a new report (free text, or
+"""What a short message asks for — an SMS to 1708, a direct message to the X
+account (DESIGN.md §6): a new report (free text, or
 ``LAPOR <text>``), the status of a report (``CEK <no>`` / ``STATUS <no>``, or the
 number alone), a reply to one (``BALAS <no> <text>``), or help (``INFO`` /
 ``BANTUAN``).
@@ -143,7 +144,7 @@ def _number(rest: str) -> tuple[str | None, str, bool]:
     return (digits if valid else None), _NOISE.sub("", after.strip()), True
 
 
-def sms_parse(raw: str) -> Command:
+def command_parse(raw: str) -> Command:
     """What the message asks for; never raises."""
     text = _clean(raw)
     if not text:

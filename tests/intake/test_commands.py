@@ -1,17 +1,17 @@
-"""The SMS grammar of 1708: examples as people type them, and a property — any text
-at all yields one of the four outcomes, never an exception."""
+"""The command grammar of 1708 (SMS and X direct messages): examples as people
+type them, and a property — any text at all yields one of the four outcomes, never an exception."""
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from aduan.channels.sms.parse import (
+from aduan.intake.commands import (
     Help,
     NewReport,
     Reply,
     StatusQuery,
     Trouble,
-    sms_parse,
+    command_parse,
 )
 from aduan.reports.tracking import is_valid, tracking_number_new
 
@@ -56,13 +56,13 @@ assert is_valid(NUMBER)
     ],
 )
 def test_what_people_type(text: str, expected: object) -> None:
-    assert sms_parse(text) == expected
+    assert command_parse(text) == expected
 
 
 @settings(max_examples=500, derandomize=True, deadline=None)
 @given(st.text())
 def test_any_text_is_one_of_four_outcomes(text: str) -> None:
-    outcome = sms_parse(text)
+    outcome = command_parse(text)
     assert isinstance(outcome, NewReport | StatusQuery | Reply | Help)
     if isinstance(outcome, NewReport):
         assert outcome.text.strip() == outcome.text and outcome.text
@@ -81,7 +81,7 @@ def test_any_text_is_one_of_four_outcomes(text: str) -> None:
 )
 def test_a_reply_keeps_its_number_and_text(keyword: str, text: str) -> None:
     number = tracking_number_new()
-    outcome = sms_parse(f"{keyword} {number} {text}")
+    outcome = command_parse(f"{keyword} {number} {text}")
     assert isinstance(outcome, Reply) and outcome.number == number
     assert (
         outcome.text == " ".join(text.split()).lstrip(" .,:;!?-#'\"()[]{}")[: len(outcome.text)]
