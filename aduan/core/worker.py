@@ -13,13 +13,20 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from types import FrameType
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
 logger = logging.getLogger("aduan.worker")
+
+
+def lease() -> timedelta:
+    """How long a worker holds what it claimed: if it dies, the claim lapses after
+    this long and another worker takes the job over."""
+    return timedelta(seconds=settings.WORKER_LEASE_SECONDS)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +57,12 @@ def _deadlines(now: datetime, stop: Callable[[], bool]) -> int:
     return deadlines_sweep(now=now)
 
 
+def _x_photos(now: datetime, stop: Callable[[], bool]) -> int:
+    from aduan.channels.x.media import photos_fetch_due
+
+    return photos_fetch_due(now=now, stop=stop)
+
+
 def _idempotency_keys(now: datetime, stop: Callable[[], bool]) -> int:
     from aduan.lib.idempotency import idempotency_keys_purge
 
@@ -60,6 +73,7 @@ JOBS: tuple[Job, ...] = (
     Job("outbox", _outbox, every=1),
     Job("webhooks", _webhooks, every=5),
     Job("deadlines", _deadlines, every=60),
+    Job("x photos", _x_photos, every=5),
     Job("idempotency keys", _idempotency_keys, every=3600),
 )
 

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from aduan.core.worker import lease
 from aduan.lib import crypto
 from aduan.outbox.models import Message
 from aduan.outbox.transports import TransportError, transport_for
@@ -46,12 +47,6 @@ _DELIVERY_RANK = {
 def recipient_hash(*, channel: str, recipient: str) -> str:
     """The lookup hash of an (already normalised) recipient on a channel."""
     return crypto.lookup_hash(_RECIPIENT_KIND[channel], recipient)
-
-
-def lease() -> timedelta:
-    """How long a worker holds what it claimed: if it dies, the claim lapses after
-    this long and another worker takes the job over."""
-    return timedelta(seconds=settings.WORKER_LEASE_SECONDS)
 
 
 def message_send(

@@ -70,3 +70,20 @@ class PollCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stream} of {self.account_id} since {self.since_id}"
+
+
+class PhotoFetch(models.Model):
+    """The photos of a post still to be fetched onto the report it made or reached.
+    The worker fetches them, not the webhook's request: X expects its webhook
+    answered within seconds, and a media host may be slow or down for a while."""
+
+    report = models.ForeignKey("reports.Report", on_delete=models.CASCADE, related_name="+")
+    urls = models.JSONField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["next_attempt_at"], name="x_photos_due")]
+
+    def __str__(self) -> str:
+        return f"photos for report {self.report_id} ({len(self.urls)})"

@@ -26,7 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from aduan.channels.x.media import photos_fetch
+from aduan.channels.x.media import photos_later
 from aduan.channels.x.models import InboundPost
 from aduan.channels.x.parse import (
     DirectMessage,
@@ -56,7 +56,6 @@ from aduan.outbox.services import message_send
 from aduan.reporters.models import ChannelIdentity
 from aduan.reports.models import Channel, Report
 from aduan.reports.notices import site_url
-from aduan.reports.services import Upload
 from aduan.reports.tracking import tracking_number_display
 
 logger = logging.getLogger("aduan.x")
@@ -143,8 +142,6 @@ def _receive(
     if earlier is not None:
         logger.info("x: a %s was delivered again", kind)
         return earlier
-    # Fetched before the transaction: a slow media host must not hold it open.
-    files = photos_fetch(photo_urls) if isinstance(command, NewReport | Reply) else []
     now = now or timezone.now()
 
     def record() -> InboundPost:
@@ -155,7 +152,7 @@ def _receive(
             handle=handle,
             name=name,
             command=command,
-            files=files,
+            photo_urls=photo_urls,
             threaded=threaded,
             now=now,
         )
@@ -187,7 +184,7 @@ def _record(
     handle: str,
     name: str,
     command: Command,
-    files: list[Upload],
+    photo_urls: Sequence[str],
     threaded: bool,
     now: datetime,
 ) -> InboundPost:
@@ -218,10 +215,13 @@ def _record(
             answer = _answer(handle, help_text(command.trouble, to=to), now=now)
             return inbound(Outcome.HELP)
         sender = intake_sender(kind=ChannelIdentity.Kind.X, value=handle, name=name)
-        outcome = _act(command, sender=sender, files=files, now=now)
+        outcome = _act(command, sender=sender, now=now)
         if threaded and outcome.result == Result.NOT_FOUND:
             raise _NotOurs  # rolls back the stranger's reporter record too
         report = outcome.report if outcome.result != Result.NOT_FOUND else None
+        if report is not None and outcome.result in (Result.REPORT, Result.REPLY):
+            # Fetched by the worker: X wants the webhook answered within seconds.
+            photos_later(report=report, urls=photo_urls, now=now)
         if isinstance(command, NewReport) and kind == Kind.POST:
             if outcome.result != Result.REPORT or report is None:
                 # No public answer to a refusal: a reply to every stray "#LAPOR"
@@ -239,43 +239,18 @@ def _record(
 
 
 def _act(
-    command: NewReport | StatusQuery | Reply,
-    *,
-    sender: Sender,
-    files: list[Upload],
-    now: datetime,
+    command: NewReport | StatusQuery | Reply, *, sender: Sender, now: datetime
 ) -> IntakeOutcome:
     """What the intake makes of the command (a new report, a status, a reply)."""
     if isinstance(command, StatusQuery):
         return intake_status(sender=sender, number=command.number)
     if isinstance(command, Reply):
         return intake_reply(
-            sender=sender,
-            number=command.number,
-            text=command.text,
-            channel=Channel.X,
-            files=files,
-            now=now,
+            sender=sender, number=command.number, text=command.text, channel=Channel.X, now=now
         )
-    outcome = intake_report(
-        sender=sender,
-        text=command.text,
-        channel=Channel.X,
-        files=files,
-        acknowledged=True,
-        now=now,
+    return intake_report(
+        sender=sender, text=command.text, channel=Channel.X, acknowledged=True, now=now
     )
-    if outcome.result == Result.REFUSED and files:
-        # The photos were refused (not images, say): the complaint still counts.
-        logger.info("x: the photos of a post were refused; reporting it without them")
-        outcome = intake_report(
-            sender=sender,
-            text=command.text,
-            channel=Channel.X,
-            acknowledged=True,
-            now=now,
-        )
-    return outcome
 
 
 def _answer(

@@ -45,6 +45,7 @@ class FakeX:
     directs: list[dict[str, Any]] = field(default_factory=list)
     page_size: int | None = None  # None: honour max_results
     files: dict[str, bytes] = field(default_factory=dict)  # path → bytes on the media host
+    media_status: int = 0  # non-zero: the media host answers this status
     rate_limited_until: int = 0  # epoch seconds; non-zero: every API call gets 429
     fail_status: int = 0  # non-zero: every API call gets this status
     requests: list[Request] = field(default_factory=list)
@@ -152,6 +153,9 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path, query = self._record(None)
+        if path.startswith("/media/") and self.fake.media_status:
+            self._json(self.fake.media_status, {"title": "Error"})
+            return
         if path in self.fake.files:
             data = self.fake.files[path]
             self.send_response(200)

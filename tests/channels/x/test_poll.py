@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 
 from aduan.channels.x.api import XApiError
+from aduan.channels.x.media import photos_fetch_due
 from aduan.channels.x.models import InboundPost, PollCursor
 from aduan.channels.x.poll import directs_poll, mentions_poll, x_poll
 from aduan.outbox.models import Message
@@ -53,6 +54,7 @@ def test_it_reads_every_page_and_makes_the_reports(timeline: FakeX) -> None:
     kanoman = InboundPost.objects.get(post_id="1862500000000000003").report
     assert kanoman is not None
     assert kanoman.body == "Sampah menumpuk di pasar Kanoman sudah seminggu"
+    assert photos_fetch_due() == 1
     assert Attachment.objects.filter(report=kanoman).count() == 1
     assert Message.objects.filter(channel="x").count() == 2
     assert PollCursor.objects.get(account_id=ACCOUNT_ID).since_id == "1862500000000000003"

@@ -2,39 +2,38 @@
 check and the write (webhook and poller at once) is still one report, and a post
 the intake refuses gets no public answer."""
 
-from typing import Any
-
 import pytest
 from django.utils import timezone
 
 from aduan.channels.x import services
 from aduan.channels.x.models import InboundPost
-from aduan.channels.x.parse import Post, posts_from_activity
+from aduan.channels.x.parse import Post
 from aduan.outbox.models import Message
+from aduan.reporters.models import Reporter
 from aduan.reports.models import Report
-from aduan.reports.services import Upload
-from tests.channels.x.conftest import payload
 from tests.channels.x.fake_x import FakeX
+from tests.reports.conftest import Cast
 
 pytestmark = pytest.mark.django_db
 
 
-def test_a_post_handled_meanwhile_elsewhere_is_one_report(
-    fake_x: FakeX, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    [post] = posts_from_activity(payload("activity_report.json", fake_x))
+def test_a_post_handled_meanwhile_elsewhere_is_one_report(cast: Cast) -> None:
+    """The webhook and the poller both past the "seen before?" check: the one that
+    writes second rolls back everything it did and returns the first's record."""
     other = InboundPost.objects.create(
-        post_id="0", author_hash="h", author_id="1", received_at=timezone.now(), outcome="report"
+        post_id="42", author_hash="h", author_id="1", received_at=timezone.now(), outcome="report"
     )
+    reports = Report.objects.count()
 
-    def fetched_while_another_request_wins(urls: Any) -> list[Upload]:
-        InboundPost.objects.filter(pk=other.pk).update(post_id=post.post_id)
-        return []
+    def record_the_same_post() -> InboundPost:
+        Reporter.objects.create(name="made by the losing request")
+        return InboundPost.objects.create(
+            post_id="42", author_hash="h", author_id="1", received_at=timezone.now()
+        )
 
-    monkeypatch.setattr(services, "photos_fetch", fetched_while_another_request_wins)
-    assert services.post_receive(post) == other
-    assert not Report.objects.exists()  # this request's report rolled back
-    assert not Message.objects.exists()
+    assert services._once("42", record_the_same_post) == other
+    assert not Reporter.objects.filter(name="made by the losing request").exists()
+    assert Report.objects.count() == reports
 
 
 def test_a_refused_post_gets_no_public_answer(fake_x: FakeX) -> None:
