@@ -3,6 +3,8 @@ sent it, its Message-ID (to know it again and to thread answers), the subject, t
 words (the text part, or the HTML part turned into plain text — nothing a citizen
 writes is ever kept as HTML), the attached files, the tracking number a reply
 carries in its subject as ``[#1234 5678 90]``, and whether a machine sent it.
+A bounce is also read for what it reports: which mail it returns and how each
+recipient fared (RFC 3464), so the outbox learns which of our mails never arrived.
 
 Mail written by machines — bounces, out-of-office answers, mailing-list traffic —
 must never be answered: two auto-responders answering each other loop forever.
@@ -14,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
+from email.parser import HeaderParser
 from email.utils import getaddresses
 from enum import StrEnum
 from html.parser import HTMLParser
@@ -42,6 +45,25 @@ class Attachment:
 
 
 @dataclass(frozen=True, slots=True)
+class RecipientStatus:
+    """One recipient's block of a delivery status notification (RFC 3464)."""
+
+    action: str  # "failed", "delayed", "delivered", "relayed", "expanded"; "" if absent
+    status: str  # the enhanced status code ("5.1.1"); "" if absent or unreadable
+    diagnostic: str  # the remote server's words ("smtp; 550 5.1.1 User unknown")
+
+
+@dataclass(frozen=True, slots=True)
+class Bounce:
+    """What a delivery report says of the mail it returns: that mail's Message-IDs
+    (without <>), and how each recipient fared (empty when the report has no
+    readable delivery-status part, as in a plain-text bounce)."""
+
+    original_ids: tuple[str, ...]
+    recipients: tuple[RecipientStatus, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class Mail:
     message_id: str  # as in the header (without <>), or a digest of the raw bytes
     address: str  # the sender's address as written ("" when there is none)
@@ -52,6 +74,7 @@ class Mail:
     number: str | None = None  # the digits of a [#…] in the subject, if any
     automatic: Automatic = Automatic.NONE
     in_reply_to: tuple[str, ...] = field(default=())
+    bounce: Bounce | None = None  # what a bounce reports of the mail it returns
 
 
 # [#1234 5678 90], [#1234567890], [# 1234-5678-90]: digits with the separators a
@@ -63,6 +86,9 @@ _REPLY_PREFIX = re.compile(
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _DAEMONS = frozenset({"mailer-daemon", "postmaster", "mail-daemon", "mailerdaemon"})
 _BULK = frozenset({"bulk", "list", "junk", "auto_reply", "autoreply"})
+_STATUS_CODE = re.compile(r"\b[245]\.\d{1,3}\.\d{1,3}\b")
+# A bounce names one mail; a long References chain must not become a long query.
+_ORIGINAL_IDS_MAX = 10
 
 
 def mail_parse(raw: bytes, *, envelope_sender: str | None = None, own_address: str = "") -> Mail:
@@ -73,6 +99,12 @@ def mail_parse(raw: bytes, *, envelope_sender: str | None = None, own_address: s
     assert isinstance(message, EmailMessage)  # policy.default makes EmailMessage
     address, name = _sender(message)
     subject = _header(message, "Subject")
+    automatic = _automatic(
+        message, address=address, envelope_sender=envelope_sender, own_address=own_address
+    )
+    in_reply_to = tuple(
+        _MESSAGE_ID.findall(_header(message, "In-Reply-To") + _header(message, "References"))
+    )
     return Mail(
         message_id=_message_id(message, raw),
         address=address,
@@ -81,11 +113,12 @@ def mail_parse(raw: bytes, *, envelope_sender: str | None = None, own_address: s
         text=_text(message),
         attachments=tuple(_attachments(message)),
         number=_number(subject),
-        automatic=_automatic(
-            message, address=address, envelope_sender=envelope_sender, own_address=own_address
-        ),
-        in_reply_to=tuple(
-            _MESSAGE_ID.findall(_header(message, "In-Reply-To") + _header(message, "References"))
+        automatic=automatic,
+        in_reply_to=in_reply_to,
+        bounce=(
+            _bounce(message, address=address, in_reply_to=in_reply_to)
+            if automatic == Automatic.BOUNCE
+            else None
         ),
     )
 
@@ -135,11 +168,10 @@ def _number(subject: str) -> str | None:
 def _automatic(
     message: EmailMessage, *, address: str, envelope_sender: str | None, own_address: str
 ) -> Automatic:
-    local = address.partition("@")[0].lower()
     if (
         envelope_sender == ""
         or _header(message, "Return-Path").strip() == "<>"
-        or local in _DAEMONS
+        or _is_daemon(address)
         or message.get_content_type() == "multipart/report"
     ):
         return Automatic.BOUNCE
@@ -160,6 +192,110 @@ def _automatic(
     ):
         return Automatic.LIST
     return Automatic.NONE
+
+
+def _is_daemon(address: str) -> bool:
+    return address.partition("@")[0].lower() in _DAEMONS
+
+
+def _bounce(message: Message, *, address: str, in_reply_to: tuple[str, ...]) -> Bounce | None:
+    """What a bounce reports, when it is a delivery report: one that says it is a
+    delivery status notification or carries one, or one a mailer daemon wrote. A
+    null-sender mail that is none of these (a read receipt, an out-of-office answer
+    sent as RFC 3834 advises) reports nothing of a delivery: None.
+
+    The returned mail is known by the Message-ID in its returned headers or copy;
+    failing those, by the bounce's own In-Reply-To and References, which some
+    daemons set to thread the bounce under the mail."""
+    parts = _report_parts(message)
+    recipients = _recipient_statuses(parts)
+    if not (recipients or _reports_delivery(message) or _is_daemon(address)):
+        return None
+    returned: list[str] = []
+    for part in parts:
+        original = _returned_id(part)
+        if original:
+            returned.append(original)
+    found = returned or list(in_reply_to)
+    original_ids = tuple(dict.fromkeys(found))[:_ORIGINAL_IDS_MAX]  # once each, in order
+    return Bounce(original_ids=original_ids, recipients=recipients)
+
+
+def _reports_delivery(message: Message) -> bool:
+    """Whether the mail says it is a delivery status notification."""
+    try:
+        report_type = message.get_param("report-type")
+    except (ValueError, TypeError, IndexError):
+        return False
+    return (
+        message.get_content_type() == "multipart/report"
+        and isinstance(report_type, str)
+        and report_type.lower() == "delivery-status"
+    )
+
+
+def _report_parts(message: Message) -> list[Message]:
+    """The parts of a report in order, nested multiparts opened. A returned mail
+    (message/rfc822) is one part and is not opened: what is inside is the
+    original's, not the report's."""
+    parts: list[Message] = []
+    unopened = [message]
+    while unopened:
+        current = unopened.pop()
+        if current.get_content_maintype() != "multipart":
+            parts.append(current)
+            continue
+        payload = current.get_payload()
+        if isinstance(payload, list):
+            unopened.extend(part for part in reversed(payload) if isinstance(part, Message))
+    return parts
+
+
+def _returned_id(part: Message) -> str:
+    """The Message-ID of the returned mail, from its copy (message/rfc822) or its
+    headers (text/rfc822-headers); "" from any other part, or when unreadable."""
+    kind = part.get_content_type()
+    headers: object = None
+    if kind == "message/rfc822":
+        payload = part.get_payload()
+        headers = payload[0] if isinstance(payload, list) and payload else None
+    elif kind == "text/rfc822-headers":
+        try:
+            data = part.get_payload(decode=True)
+        except (ValueError, TypeError):
+            return ""
+        if isinstance(data, bytes):
+            text = data.decode("utf-8", errors="replace")
+            headers = HeaderParser(policy=policy.default).parsestr(text)
+    if not isinstance(headers, Message):
+        return ""
+    found: list[str] = _MESSAGE_ID.findall(_header(headers, "Message-ID"))
+    return found[0] if found and len(found[0]) <= MESSAGE_ID_MAX else ""
+
+
+def _recipient_statuses(parts: list[Message]) -> tuple[RecipientStatus, ...]:
+    """How each recipient fared, from the report's message/delivery-status part:
+    the blocks that say an Action or a Status (the first block, about the whole
+    message, says neither)."""
+    found: list[RecipientStatus] = []
+    for part in parts:
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        blocks = part.get_payload()
+        for block in blocks if isinstance(blocks, list) else []:
+            if not isinstance(block, Message):
+                continue
+            action = _header(block, "Action").lower().partition(" ")[0]
+            status = _STATUS_CODE.search(_header(block, "Status"))
+            if action or status:
+                found.append(
+                    RecipientStatus(
+                        action=action,
+                        status=status.group(0) if status else "",
+                        diagnostic=_header(block, "Diagnostic-Code"),
+                    )
+                )
+    return tuple(found)
 
 
 def _text(message: EmailMessage) -> str:

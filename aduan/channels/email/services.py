@@ -6,8 +6,10 @@ mailbox), it is handed here as raw bytes.
 The same mail delivered twice (a retrying relay, a mailbox polled twice) makes one
 report and one answer: its Message-ID is the key. Mail written by machines (bounces,
 out-of-office answers, list mail) is recorded and never answered, so two
-auto-responders cannot loop. Answers go through the outbox, in the reporter's
-language; neither addresses nor texts are ever logged."""
+auto-responders cannot loop; a bounce of one of our own mails also marks that
+outbox message undeliverable (or held up, while a server still tries). Answers go
+through the outbox, in the reporter's language; neither addresses nor texts are
+ever logged."""
 
 import logging
 from dataclasses import dataclass
@@ -20,7 +22,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from aduan.channels.email.models import InboundMail
-from aduan.channels.email.parse import Automatic, Mail, mail_parse, strip_quoted, subject_title
+from aduan.channels.email.parse import (
+    Automatic,
+    Bounce,
+    Mail,
+    RecipientStatus,
+    mail_parse,
+    strip_quoted,
+    subject_title,
+)
 from aduan.intake.services import Outcome as IntakeOutcome
 from aduan.intake.services import Result, Sender, intake_reply, intake_report, intake_sender
 from aduan.lib import crypto
@@ -28,7 +38,7 @@ from aduan.lib.contacts import normalize_email
 from aduan.lib.errors import InvalidInput
 from aduan.lib.ratelimit import rate_window
 from aduan.outbox.models import Message
-from aduan.outbox.services import message_send
+from aduan.outbox.services import message_delivery_record, message_send
 from aduan.reporters.models import ChannelIdentity
 from aduan.reports.attachments import clean_upload
 from aduan.reports.models import Channel, Report, State
@@ -116,7 +126,53 @@ def _record(mail: Mail, *, now: datetime) -> InboundMail:
         )
         return record
     record.save(force_insert=True)
+    if mail.bounce is not None:
+        # After the record, in its transaction: a bounce delivered twice at once is
+        # refused by its Message-ID, and what it did to the outbox rolls back.
+        _outbox_bounced(mail.bounce, now=now)
     return record
+
+
+def _outbox_bounced(bounce: Bounce, *, now: datetime) -> None:
+    """Records on our own mails what the bounce reports of them. Only e-mail rows
+    whose Message-ID (kept with its <> as the external id) the bounce names; a
+    report arriving after a final one changes nothing (message_delivery_record)."""
+    outcome = _bounce_outcome(bounce)
+    if outcome is None or not bounce.original_ids:
+        return
+    delivery, detail = outcome
+    returned = Message.objects.filter(
+        channel=Message.Channel.EMAIL,
+        external_id__in=[f"<{message_id}>" for message_id in bounce.original_ids],
+    )
+    for pk in returned.values_list("pk", flat=True):
+        if message_delivery_record(message_id=pk, delivery=delivery, detail=detail, now=now):
+            logger.info("mail: a bounce marked outbox message %s %s", pk, delivery)
+
+
+def _bounce_outcome(bounce: Bounce) -> tuple[str, str] | None:
+    """What became of the returned mail, and the server's words for it: undeliverable
+    when a recipient failed for good (Action failed, or a 5.x.x status), held up
+    ("buffered") while a server still tries (Action delayed, or a bare 4.x.x
+    status), None when the report says it was delivered, relayed or expanded. A
+    daemon's bounce without a readable report is a failure: that is what such
+    mail says."""
+    if not bounce.recipients:
+        return Message.Delivery.UNDELIVERABLE, "bounced"
+    for recipient in bounce.recipients:
+        if recipient.action == "failed" or recipient.status.startswith("5."):
+            return Message.Delivery.UNDELIVERABLE, _bounce_detail(recipient)
+    for recipient in bounce.recipients:
+        if recipient.action == "delayed" or (
+            not recipient.action and recipient.status.startswith("4.")
+        ):
+            return Message.Delivery.BUFFERED, _bounce_detail(recipient)
+    return None
+
+
+def _bounce_detail(recipient: RecipientStatus) -> str:
+    """The status and the server's words ("5.1.1 smtp; 550 5.1.1 User unknown")."""
+    return f"{recipient.status} {recipient.diagnostic}".strip() or recipient.action
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,11 +1,16 @@
 """Reading a raw mail: sender, Message-ID, subject, the words (plain, quoted-printable,
-HTML made text), attachments, the tracking number in the subject, and the signs of
-a machine's mail (bounce, auto-reply, list) that must never be answered."""
+HTML made text), attachments, the tracking number in the subject, the signs of a
+machine's mail (bounce, auto-reply, list) that must never be answered, and what a
+bounce reports of the mail it returns."""
 
 from email.message import EmailMessage
 
+import pytest
+
 from aduan.channels.email.parse import (
     Automatic,
+    Bounce,
+    RecipientStatus,
     html_to_text,
     mail_parse,
     strip_quoted,
@@ -77,6 +82,103 @@ def test_it_knows_a_bounce() -> None:
     assert mail_parse(_mail(), envelope_sender="").automatic == Automatic.BOUNCE
     daemon = _mail(sender="postmaster@contoh.co.id")
     assert mail_parse(daemon).automatic == Automatic.BOUNCE
+
+
+def test_it_reads_what_a_bounce_reports() -> None:
+    bounce = mail_parse(mail_bytes("bounce.eml", TRACKING="1")).bounce
+    assert bounce == Bounce(
+        original_ids=("aduan.7.1768529300@aduan.example.go.id",),
+        recipients=(
+            RecipientStatus(
+                action="failed", status="5.1.1", diagnostic="smtp; 550 5.1.1 User unknown"
+            ),
+        ),
+    )
+
+
+def test_it_reads_the_returned_copy_of_the_mail() -> None:
+    bounce = mail_parse(mail_bytes("exim_bounce.eml")).bounce
+    assert bounce is not None
+    # The copy's Message-ID, not its In-Reply-To (the citizen's mail it answered).
+    assert bounce.original_ids == ("aduan.12.1768532529@aduan.example.go.id",)
+    assert [(status.action, status.status) for status in bounce.recipients] == [("failed", "5.0.0")]
+
+
+def test_it_reads_every_recipient_and_a_status_without_action() -> None:
+    second = (
+        "Final-Recipient: rfc822; lain@contoh.co.id\n"
+        "Action: delayed\nStatus: 4.4.1 (connection timed out)\n"
+        "Will-Retry-Until: Mon, 19 Jan 2026 09:09:58 +0700\n\n"
+        "Final-Recipient: rfc822; ketiga@contoh.co.id\nStatus: 4.2.2\n"
+    )
+    raw = mail_bytes(
+        "bounce.eml", TRACKING="1", **{"User unknown\n\n--": f"User unknown\n\n{second}\n--"}
+    )
+    bounce = mail_parse(raw).bounce
+    assert bounce is not None
+    assert [(status.action, status.status, status.diagnostic) for status in bounce.recipients] == [
+        ("failed", "5.1.1", "smtp; 550 5.1.1 User unknown"),
+        ("delayed", "4.4.1", ""),
+        ("", "4.2.2", ""),
+    ]
+
+
+def test_a_daemons_bounce_without_report_is_known_by_its_threading() -> None:
+    raw = _mail(
+        sender="MAILER-DAEMON@surel.example.net",
+        **{
+            "In-Reply-To": "<aduan.3.1@aduan.example>",
+            "References": "<a.1@x> <aduan.3.1@aduan.example>",
+        },
+    )
+    assert mail_parse(raw).bounce == Bounce(
+        original_ids=("aduan.3.1@aduan.example", "a.1@x"), recipients=()
+    )
+    # The returned headers, when there are some, say it better than threading.
+    returned = mail_bytes(
+        "bounce.eml", TRACKING="1", **{"Auto-Submitted:": "In-Reply-To: <a.1@x>\nAuto-Submitted:"}
+    )
+    bounce = mail_parse(returned).bounce
+    assert bounce is not None
+    assert bounce.original_ids == ("aduan.7.1768529300@aduan.example.go.id",)
+
+
+def test_only_a_delivery_report_is_read_as_one() -> None:
+    # A person's mail, and a null-sender answer threaded under ours (as RFC 3834
+    # advises automatic answers be sent): nothing of a delivery.
+    threaded = _mail(**{"In-Reply-To": "<aduan.3.1@aduan.example>"})
+    assert mail_parse(threaded).bounce is None
+    assert mail_parse(threaded, envelope_sender="").bounce is None
+    # A report from anyone that says it is a delivery report is one.
+    report = mail_bytes("bounce.eml", TRACKING="1", **{"MAILER-DAEMON@": "kotak.surat@"})
+    assert mail_parse(report).bounce is not None
+
+
+@pytest.mark.parametrize(
+    "replace",
+    [
+        {"Content-Type: message/delivery-status": 'Content-Type: message/delivery-status; x="'},
+        {"Reporting-MTA: dns; mx.contoh.co.id": "\x00\xff ;;; <<>>"},
+        {"Action: failed\nStatus: 5.1.1": ""},
+        {"Status: 5.1.1": "Status: =?bogus?Q?x?="},
+        {"Content-Type: text/rfc822-headers": "Content-Type: text/rfc822-headers; charset=x"},
+        {"Content-Type: text/rfc822-headers": "Content-Type: message/rfc822"},
+        {"Message-ID: <aduan.7.1768529300@aduan.example.go.id>": "Message-ID: <" + "x" * 300 + ">"},
+        {"--9A1B2C3D.1768529400/mx.contoh.co.id--": ""},
+        {'boundary="9A1B2C3D.1768529400/mx.contoh.co.id"': "boundary="},
+    ],
+)
+def test_a_malformed_bounce_never_raises(replace: dict[str, str]) -> None:
+    bounce = mail_parse(mail_bytes("bounce.eml", TRACKING="1", **replace)).bounce
+    assert bounce is not None
+    assert all(len(found) <= 250 for found in bounce.original_ids)
+
+
+@pytest.mark.parametrize("fixture", ["bounce.eml", "exim_bounce.eml"])
+def test_a_bounce_cut_short_still_reads(fixture: str) -> None:
+    raw = mail_bytes(fixture, TRACKING="1")
+    for end in range(0, len(raw), 23):
+        mail_parse(raw[:end])
 
 
 def test_it_knows_an_auto_reply() -> None:
