@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "aduan.reference",
     "aduan.web",
     "aduan.backoffice",
+    "aduan.stats",
     "aduan.demo",
 ]
 

@@ -63,6 +63,12 @@ def _x_photos(now: datetime, stop: Callable[[], bool]) -> int:
     return photos_fetch_due(now=now, stop=stop)
 
 
+def _stats(now: datetime, stop: Callable[[], bool]) -> int:
+    from aduan.stats.services import stats_update_due
+
+    return stats_update_due(now=now, stop=stop)
+
+
 def _idempotency_keys(now: datetime, stop: Callable[[], bool]) -> int:
     from aduan.lib.idempotency import idempotency_keys_purge
 
@@ -74,6 +80,7 @@ JOBS: tuple[Job, ...] = (
     Job("webhooks", _webhooks, every=5),
     Job("deadlines", _deadlines, every=60),
     Job("x photos", _x_photos, every=5),
+    Job("statistics", _stats, every=2),
     Job("idempotency keys", _idempotency_keys, every=3600),
 )
 

@@ -49,6 +49,7 @@ from aduan.reports.models import (
 )
 from aduan.reports.policy import Actor
 from aduan.reports.tracking import tracking_number_new, tracking_number_parse
+from aduan.stats.services import stats_queue
 from aduan.workdays.calendar import working_days_elapsed
 
 TITLE_MAX = 150
@@ -253,6 +254,7 @@ def _report_insert(
                     channel=channel,
                     created_at=now,
                 )
+                stats_queue(report_id=report.pk, action=Action.SUBMIT, now=now)
             return report
         except IntegrityError:
             if attempt == 4 or not Report.objects.filter(tracking_number=number).exists():
@@ -319,6 +321,7 @@ def _transition(
             rating=rating,
             created_at=now,
         )
+        stats_queue(report_id=report.pk, action=action, now=now)
         notices.agency_systems_told(report=report, event=event)
         notices.reporter_told(report=report, event=event)
         return event

@@ -8,6 +8,7 @@ from aduan.demo.reports import SEED, demo_reports_create
 from aduan.demo.services import DEMO_PASSWORD, DEMO_TOTP_SECRET, demo_accounts_create
 from aduan.lib.errors import AduanError
 from aduan.open311.services import DEMO_KEY, open311_demo_client_ensure
+from aduan.stats.services import stats_rebuild
 
 # Accounts only unless asked: `make run` asks for a few thousand reports (`--reports`).
 DEFAULT_REPORTS = 0
@@ -71,3 +72,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Demo staff's desks: {len(DESK)} reports in Kota Cirebon.")
             )
+        if created:
+            # The demo's history is written in bulk, past the lifecycle services that
+            # queue each change for the statistics: work them all out once.
+            stats_rebuild(progress=progress)

@@ -1,0 +1,241 @@
+"""What one report contributes to the statistics, worked out from its timeline
+alone (DESIGN.md §8) — the same function for the worker's incremental updates and
+for ``rebuild_stats``, so the two cannot disagree.
+
+A report contributes one row as a whole (agency 0: national and regional
+figures, counted on the day it was submitted) and one row for each agency's time
+with it (a *holding*: from the disposition to that agency until it bounced the
+report, passed it on, or for good), counted on the day the agency received it.
+An agency is measured on what it held: it received the report, it followed up
+(first follow-up within the policy's working days, or late), it completed (its
+final follow-up within the type's completion days, or late), it bounced it; the
+closing and the citizen's rating belong to the agency that held the report last.
+
+Working days are counted in the agency's own time zone and calendar (its regional
+holidays), as its deadlines are."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from aduan.agencies.models import Agency
+from aduan.lib.memo import reference_memo
+from aduan.reports.deadlines import Clock, completion_days, policy_for
+from aduan.reports.models import Action, State
+from aduan.stats.models import COUNTERS
+from aduan.workdays.calendar import local_date, working_days_elapsed
+
+# A rating at or above this is "satisfied" (on the 1–5 scale).
+SATISFIED_FROM = 4
+
+_FOLLOW_UPS = frozenset({Action.FOLLOW_UP, Action.ANSWER})
+_TO_AGENCY = frozenset({Action.DISPOSE, Action.REDISPOSE})
+_CLOSINGS = {
+    Action.CONFIRM: "closed_confirmed",
+    Action.AUTO_CLOSE: "closed_auto",
+    Action.INTERVENE: "closed_intervened",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportRow:
+    """The report's own fields the statistics read."""
+
+    id: int
+    type: str
+    category_id: int | None
+    region_id: str | None
+    channel: str
+    state: str
+    needs_inspection: bool
+    submitted_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class EventRow:
+    """One event of the timeline, in order: ``agency_id`` is the report's agency
+    after it, ``actor_agency_id`` the agency of whoever acted."""
+
+    action: str
+    created_at: datetime
+    agency_id: int | None = None
+    actor_agency_id: int | None = None
+    rating: int | None = None
+
+
+@dataclass(slots=True)
+class Fact:
+    """One contribution: its key, its counts and its two durations (working days,
+    None when it has not happened)."""
+
+    agency_id: int
+    province: str
+    regency: str
+    day: date
+    type: str
+    category_id: int
+    channel: str
+    counts: dict[str, int] = field(default_factory=dict)
+    first_days: int | None = None
+    completion_days: int | None = None
+
+    def key(self) -> tuple[Any, ...]:
+        return (
+            self.agency_id,
+            self.province,
+            self.regency,
+            self.day,
+            self.type,
+            self.category_id,
+            self.channel,
+        )
+
+    def add(self, name: str, amount: int = 1) -> None:
+        self.counts[name] = self.counts.get(name, 0) + amount
+
+    def values(self) -> tuple[int, ...]:
+        return tuple(self.counts.get(name, 0) for name in COUNTERS)
+
+
+@dataclass(slots=True)
+class _Holding:
+    agency_id: int
+    start: datetime
+    first: datetime | None = None
+    answered: datetime | None = None
+    bounced: bool = False
+    reopened: int = 0
+
+
+@reference_memo(maxsize=4096)
+def _clock(agency_id: int) -> Clock:
+    agency = Agency.objects.select_related("region").filter(pk=agency_id).first()
+    return Clock.for_agency(agency)
+
+
+def report_facts(report: ReportRow, events: Sequence[EventRow]) -> list[Fact]:
+    """The report's contributions, the whole report's first."""
+    regency = (report.region_id or "")[:5]
+
+    def fact(agency_id: int, day: date) -> Fact:
+        return Fact(
+            agency_id=agency_id,
+            province=regency[:2],
+            regency=regency,
+            day=day,
+            type=report.type,
+            category_id=report.category_id or 0,
+            channel=report.channel,
+        )
+
+    holdings: list[_Holding] = []
+    current: _Holding | None = None
+    closing = ""
+    rating: int | None = None
+    bounces = reopens = 0
+    for event in events:
+        action = event.action
+        if action in _TO_AGENCY and event.agency_id:
+            if current is None or current.agency_id != event.agency_id:
+                current = _Holding(agency_id=event.agency_id, start=event.created_at)
+                holdings.append(current)
+        elif action == Action.BOUNCE:
+            bounces += 1
+            if current is not None:
+                current.bounced = True
+                current = None
+        elif action in _FOLLOW_UPS and current is not None:
+            current.first = current.first or event.created_at
+            if action == Action.ANSWER:
+                current.answered = current.answered or event.created_at
+        elif action == Action.REOPEN:
+            reopens += 1
+            if current is not None:
+                current.reopened += 1
+        if action in _CLOSINGS:
+            closing = _CLOSINGS[Action(action)]
+            rating = event.rating if action == Action.CONFIRM else None
+        elif action == Action.REOPEN:
+            closing, rating = "", None
+    if report.state == State.ARCHIVED:
+        closing, rating = "archived", None
+    elif report.state != State.CLOSED:
+        closing, rating = "", None
+
+    whole = fact(0, local_date(report.submitted_at, Clock.national().zone))
+    whole.add("received")
+    if holdings:
+        whole.add("dispositioned")
+    whole.add("bounced", bounces)
+    whole.add("reopened", reopens)
+    _closed(whole, closing, rating)
+    facts = [whole]
+    # The whole report is measured from its first disposition, in the clock of
+    # the agency that did the work.
+    followed = next((h for h in holdings if h.first is not None), None)
+    answered = next((h for h in holdings if h.answered is not None), None)
+    if holdings:
+        start = holdings[0].start
+        if followed is not None and followed.first is not None:
+            whole.first_days = _first(whole, report, start, followed.first, followed.agency_id)
+        if answered is not None and answered.answered is not None:
+            whole.completion_days = _completed(
+                whole, report, start, answered.answered, answered.agency_id
+            )
+    for index, holding in enumerate(holdings):
+        clock = _clock(holding.agency_id)
+        held = fact(holding.agency_id, local_date(holding.start, clock.zone))
+        held.add("received")
+        held.add("dispositioned")
+        if holding.bounced:
+            held.add("bounced")
+        held.add("reopened", holding.reopened)
+        if holding.first is not None:
+            held.first_days = _first(held, report, holding.start, holding.first, holding.agency_id)
+        if holding.answered is not None:
+            held.completion_days = _completed(
+                held, report, holding.start, holding.answered, holding.agency_id
+            )
+        if index == len(holdings) - 1 and not holding.bounced:
+            _closed(held, closing, rating)
+        facts.append(held)
+    return facts
+
+
+def _first(fact: Fact, report: ReportRow, start: datetime, end: datetime, agency_id: int) -> int:
+    clock = _clock(agency_id)
+    days = working_days_elapsed(start, end, zone=clock.zone, calendar=clock.calendar)
+    allowed = _policy(report, start).first_follow_up_days
+    fact.add("followed_up")
+    fact.add("first_on_time" if days <= allowed else "first_late")
+    return days
+
+
+def _completed(
+    fact: Fact, report: ReportRow, start: datetime, end: datetime, agency_id: int
+) -> int:
+    clock = _clock(agency_id)
+    days = working_days_elapsed(start, end, zone=clock.zone, calendar=clock.calendar)
+    allowed = completion_days(_policy(report, start), needs_inspection=report.needs_inspection)
+    fact.add("completed")
+    fact.add("completed_on_time" if days <= allowed else "completed_late")
+    return days
+
+
+def _policy(report: ReportRow, start: datetime) -> Any:
+    return policy_for(
+        report_type=report.type,
+        category_id=report.category_id,
+        on=local_date(start, Clock.national().zone),
+    )
+
+
+def _closed(fact: Fact, closing: str, rating: int | None) -> None:
+    if closing:
+        fact.add(closing)
+    if rating is not None:
+        fact.add("rating_count")
+        fact.add("rating_sum", rating)
+        if rating >= SATISFIED_FROM:
+            fact.add("satisfied")
