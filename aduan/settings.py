@@ -17,6 +17,7 @@ from aduan.lib.env import (
     env_choice,
     env_int,
     env_list,
+    env_numbers,
     env_rates,
     env_secret,
     env_str,
@@ -295,6 +296,21 @@ RATE_LIMITS = env_rates(
         "x": "30/h",
     },
 )
+
+# The responsiveness index (DESIGN.md §8; /statistik/metodologi publishes these):
+# the weight of each share in the index, the lowest index of each category, and
+# how many reports an agency needs in a period to be given an index and ranked.
+STATS_INDEX_WEIGHTS = env_numbers(
+    "ADUAN_STATS_INDEX_WEIGHTS",
+    {"followed_up": 50, "first_on_time": 30, "completed_on_time": 10, "satisfied": 10},
+)
+STATS_INDEX_CATEGORIES = env_numbers(
+    "ADUAN_STATS_INDEX_CATEGORIES",
+    {"sangat_responsif": 90, "responsif": 75, "cukup_responsif": 50},
+)
+STATS_MIN_REPORTS = env_int("ADUAN_STATS_MIN_REPORTS", 10, minimum=1)
+if not any(STATS_INDEX_WEIGHTS.values()):
+    raise ImproperlyConfigured("ADUAN_STATS_INDEX_WEIGHTS: at least one weight must be above 0")
 
 # The worker (python -m aduan worker): a job a worker claimed and did not finish
 # (it was killed) is another worker's after this many seconds.

@@ -104,3 +104,21 @@ def env_secret(
         except ValueError as error:
             raise ImproperlyConfigured(f"{name}: {error}") from None
     return value
+
+
+def env_numbers(name: str, default: dict[str, int]) -> dict[str, int]:
+    """Whole numbers as ``key=number`` pairs over the defaults (weights, thresholds);
+    a key the defaults do not know, or a value that is no whole number from 0, is
+    refused."""
+    numbers = dict(default)
+    for item in env_list(name, []):
+        key, _, raw = item.partition("=")
+        key, raw = key.strip(), raw.strip()
+        if key not in default:
+            raise ImproperlyConfigured(
+                f"{name}: unknown key {key!r}; known: {', '.join(sorted(default))}"
+            )
+        if not raw.isdigit():
+            raise ImproperlyConfigured(f"{name}: expected {key}=<whole number>, got {raw!r}")
+        numbers[key] = int(raw)
+    return numbers

@@ -73,10 +73,9 @@ class Counters(models.Model):
         abstract = True
 
 
-class Rollup(Counters):
-    """The sum of the contributions with one key, by day and by month."""
+class Dimensions(models.Model):
+    """What a figure is about (DIMENSIONS) as columns."""
 
-    grain = models.CharField(max_length=1, choices=Grain.choices)
     agency_id = models.IntegerField()
     province = models.CharField(max_length=2)
     regency = models.CharField(max_length=5)
@@ -84,6 +83,15 @@ class Rollup(Counters):
     type = models.CharField(max_length=24)
     category_id = models.IntegerField()
     channel = models.CharField(max_length=8)
+
+    class Meta:
+        abstract = True
+
+
+class Rollup(Dimensions, Counters):
+    """The sum of the contributions with one key, by day and by month."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
 
     class Meta:
         constraints = [
@@ -98,7 +106,7 @@ class Rollup(Counters):
         return f"{self.grain} {self.day} agency {self.agency_id} {self.regency}"
 
 
-class Duration(models.Model):
+class Duration(Dimensions):
     """How many contributions took ``days`` working days, to the first follow-up or
     to completion: medians and percentiles come from these, exactly."""
 
@@ -107,13 +115,6 @@ class Duration(models.Model):
         COMPLETION = "completion"
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
-    agency_id = models.IntegerField()
-    province = models.CharField(max_length=2)
-    regency = models.CharField(max_length=5)
-    day = models.DateField()
-    type = models.CharField(max_length=24)
-    category_id = models.IntegerField()
-    channel = models.CharField(max_length=8)
     measure = models.CharField(max_length=10, choices=Measure.choices)
     days = models.IntegerField()
     count = models.IntegerField(default=0)
@@ -132,19 +133,12 @@ class Duration(models.Model):
         return f"{self.measure} {self.days}d ×{self.count}"
 
 
-class Contribution(Counters):
+class Contribution(Dimensions, Counters):
     """What one report adds to the roll-ups, as last worked out: one row for the
     report as a whole (agency 0) and one for each agency's time with it. Kept so
     that a change subtracts exactly what was added before."""
 
     report_id = models.BigIntegerField(db_index=True)
-    agency_id = models.IntegerField()
-    province = models.CharField(max_length=2)
-    regency = models.CharField(max_length=5)
-    day = models.DateField()
-    type = models.CharField(max_length=24)
-    category_id = models.IntegerField()
-    channel = models.CharField(max_length=8)
     first_days = models.IntegerField(null=True)
     completion_days = models.IntegerField(null=True)
 

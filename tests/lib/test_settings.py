@@ -89,3 +89,15 @@ def test_env_helpers(monkeypatch: pytest.MonkeyPatch) -> None:
         "code": "1/15m",
         "report": "9/h",
     }
+
+
+def test_numbers_over_their_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    defaults = {"followed_up": 50, "first_on_time": 30}
+    monkeypatch.setenv("X_NUMBERS", "first_on_time=45")
+    assert env.env_numbers("X_NUMBERS", defaults) == {"followed_up": 50, "first_on_time": 45}
+    monkeypatch.setenv("X_NUMBERS", "first_ontime=45")
+    with pytest.raises(ImproperlyConfigured, match="unknown key 'first_ontime'"):
+        env.env_numbers("X_NUMBERS", defaults)
+    monkeypatch.setenv("X_NUMBERS", "followed_up=-5")
+    with pytest.raises(ImproperlyConfigured, match="expected followed_up=<whole number>"):
+        env.env_numbers("X_NUMBERS", defaults)

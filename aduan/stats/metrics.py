@@ -1,0 +1,207 @@
+"""The figures of DESIGN.md §8 for one agency (or every report, agency 0), one
+region (a province or a regency/city, with everything in it) and one period,
+read from the roll-ups: a month, a quarter or a year from the monthly rows, any
+other span from the daily ones. Medians and 90th percentiles come from the
+counts of working days, so they are exact, not estimates. Backlog and overdue
+are "now", read from the open reports."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Self
+
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from aduan.reports.models import OPEN_STATES, Report
+from aduan.stats.models import COUNTERS, Duration, Grain, Rollup
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """A span of whole days, both ends included."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def year(cls, year: int) -> Self:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+    @classmethod
+    def quarter(cls, year: int, quarter: int) -> Self:
+        first = date(year, 3 * quarter - 2, 1)
+        return cls(first, _month_end(date(year, 3 * quarter, 1)))
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Self:
+        first = date(year, month, 1)
+        return cls(first, _month_end(first))
+
+    @property
+    def whole_months(self) -> bool:
+        return self.start.day == 1 and self.end == _month_end(self.end)
+
+    def previous(self) -> "Period":
+        """The period of the same length just before (a year before a year, the
+        month before a month), for the movement in rankings."""
+        if self.whole_months:
+            months = (self.end.year - self.start.year) * 12 + self.end.month - self.start.month + 1
+            first = _months_before(self.start, months)
+            return Period(first, self.start - timedelta(days=1))
+        length = self.end - self.start
+        return Period(self.start - length - timedelta(days=1), self.start - timedelta(days=1))
+
+
+def _month_end(day: date) -> date:
+    following = date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _months_before(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 - months
+    return date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass(frozen=True, slots=True)
+class Scope:
+    """Whose figures: an agency (0: every report, wherever it went) and a region
+    code prefix ("" everywhere, "32" a province, "32.74" a regency or city)."""
+
+    agency_id: int = 0
+    region: str = ""
+
+    def rollup_filter(self) -> Q:
+        where = Q(agency_id=self.agency_id)
+        if len(self.region) == 2:
+            where &= Q(province=self.region)
+        elif self.region:
+            where &= Q(regency=self.region[:5])
+        return where
+
+
+@dataclass(frozen=True, slots=True)
+class Spread:
+    """Working days: how many were measured, the median and the 90th percentile."""
+
+    count: int = 0
+    median: int | None = None
+    p90: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Metrics:
+    counts: dict[str, int] = field(default_factory=dict)
+    first: Spread = Spread()
+    completion: Spread = Spread()
+    backlog: int = 0
+    overdue: int = 0
+
+    @property
+    def received(self) -> int:
+        return self.counts.get("received", 0)
+
+    def share(self, name: str, of: str = "received") -> float | None:
+        """``name`` as a percentage of ``of`` (None when there is nothing to divide)."""
+        whole = self.counts.get(of, 0)
+        return 100 * self.counts.get(name, 0) / whole if whole else None
+
+    @property
+    def followed_up_pct(self) -> float | None:
+        return self.share("followed_up")
+
+    @property
+    def first_on_time_pct(self) -> float | None:
+        return self.share("first_on_time")
+
+    @property
+    def completed_on_time_pct(self) -> float | None:
+        return self.share("completed_on_time")
+
+    @property
+    def closed(self) -> int:
+        return sum(
+            self.counts.get(name, 0)
+            for name in ("closed_confirmed", "closed_auto", "closed_intervened")
+        )
+
+    @property
+    def closed_pct(self) -> float | None:
+        return 100 * self.closed / self.received if self.received else None
+
+    @property
+    def bounce_pct(self) -> float | None:
+        return self.share("bounced")
+
+    @property
+    def reopen_pct(self) -> float | None:
+        return self.share("reopened", of="completed")
+
+    @property
+    def rating_average(self) -> float | None:
+        count = self.counts.get("rating_count", 0)
+        return self.counts.get("rating_sum", 0) / count if count else None
+
+    @property
+    def satisfied_pct(self) -> float | None:
+        return self.share("satisfied", of="rating_count")
+
+
+def metrics(scope: Scope, period: Period, *, now: datetime | None = None) -> Metrics:
+    """Every figure for the scope and period (three queries, whatever the span)."""
+    grain = Grain.MONTH if period.whole_months else Grain.DAY
+    rows = Rollup.objects.filter(
+        scope.rollup_filter(), grain=grain, day__gte=period.start, day__lte=period.end
+    )
+    sums = rows.aggregate(**{name: Sum(name) for name in COUNTERS})
+    counts = {name: int(value or 0) for name, value in sums.items()}
+    durations = (
+        Duration.objects.filter(
+            scope.rollup_filter(), grain=grain, day__gte=period.start, day__lte=period.end
+        )
+        .values_list("measure", "days")
+        .annotate(total=Sum("count"))
+        .order_by("measure", "days")
+    )
+    spreads: dict[str, list[tuple[int, int]]] = {"first": [], "completion": []}
+    for measure, days, total in durations:
+        if total:
+            spreads[measure].append((days, int(total)))
+    backlog, overdue = _open_now(scope, now or timezone.now())
+    return Metrics(
+        counts=counts,
+        first=_spread(spreads["first"]),
+        completion=_spread(spreads["completion"]),
+        backlog=backlog,
+        overdue=overdue,
+    )
+
+
+def _spread(counted: list[tuple[int, int]]) -> Spread:
+    """The median and 90th percentile (nearest rank) of values given with counts,
+    in ascending order."""
+    total = sum(count for _days, count in counted)
+    if not total:
+        return Spread()
+
+    def rank(tenths: int) -> int:
+        wanted = max(1, -(-total * tenths // 10))  # ceil(total × tenths / 10), in integers
+        seen = 0
+        for days, count in counted:
+            seen += count
+            if seen >= wanted:
+                return days
+        return counted[-1][0]
+
+    return Spread(count=total, median=rank(5), p90=rank(9))
+
+
+def _open_now(scope: Scope, now: datetime) -> tuple[int, int]:
+    """Open reports now, and those of them past their deadline."""
+    reports = Report.objects.filter(state__in=OPEN_STATES)
+    if scope.agency_id:
+        reports = reports.filter(agency_id=scope.agency_id)
+    if scope.region:
+        reports = reports.filter(region__code__startswith=scope.region)
+    backlog = reports.count()
+    overdue = reports.filter(deadline_at__lt=now).count()
+    return backlog, overdue
