@@ -17,6 +17,7 @@ from aduan.lib.errors import AduanError
 from aduan.lib.problems import ProblemAPI, problem_from_error, problem_response
 from aduan.regions.api import router as regions_router
 from aduan.reports.api import router as reports_router
+from aduan.stats.api import router as stats_router
 
 logger = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ api.add_router("/categories", categories_router)
 api.add_router("/auth", auth_router)
 api.add_router("/reports", reports_router)
 api.add_router("/agency", agency_router)
+api.add_router("/stats", stats_router)
 
 
 @api.exception_handler(AduanError)

@@ -11,7 +11,9 @@ from typing import Self
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
+from aduan.lib.errors import InvalidInput
 from aduan.reports.models import OPEN_STATES, Report
 from aduan.stats.models import COUNTERS, Duration, Grain, Rollup
 
@@ -50,6 +52,57 @@ class Period:
             return Period(first, self.start - timedelta(days=1))
         length = self.end - self.start
         return Period(self.start - length - timedelta(days=1), self.start - timedelta(days=1))
+
+
+# The first year with reports to count, and a span no statistics page reads beyond.
+FIRST_YEAR = 2015
+MAX_DAYS = 366 * 12
+
+
+def period_parse(
+    *,
+    year: int | None = None,
+    quarter: int | None = None,
+    month: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    today: date | None = None,
+) -> Period:
+    """The period a page or API call asks for: a custom span (``start`` and
+    ``end``), else a month or a quarter of a year, else a year (this one by
+    default). Refused, with a reason the user can act on, when it makes no sense."""
+    today = today or timezone.localdate()
+    if start is not None or end is not None:
+        if start is None or end is None:
+            raise InvalidInput(
+                _("Isi tanggal awal dan akhir periode."), code="period_incomplete", field="start"
+            )
+        if end < start or (end - start).days > MAX_DAYS:
+            raise InvalidInput(
+                _("Tanggal akhir harus sesudah tanggal awal, paling lama 12 tahun."),
+                code="period_invalid",
+                field="end",
+            )
+        return Period(start, end)
+    year = year if year is not None else today.year
+    if not FIRST_YEAR <= year <= today.year + 1:
+        raise InvalidInput(
+            _("Tahun harus antara %(first)s dan %(last)s.")
+            % {"first": FIRST_YEAR, "last": today.year + 1},
+            code="period_invalid",
+            field="year",
+        )
+    if month is not None:
+        if not 1 <= month <= 12:
+            raise InvalidInput(_("Bulan harus 1 sampai 12."), code="period_invalid", field="month")
+        return Period.month(year, month)
+    if quarter is not None:
+        if not 1 <= quarter <= 4:
+            raise InvalidInput(
+                _("Triwulan harus 1 sampai 4."), code="period_invalid", field="quarter"
+            )
+        return Period.quarter(year, quarter)
+    return Period.year(year)
 
 
 def _month_end(day: date) -> date:
