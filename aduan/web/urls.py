@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("aduan.web.accounts.urls")),
     path("", include("aduan.web.reporting.urls")),
     path("", include("aduan.web.feed.urls")),
+    path("", include("aduan.web.statistics.urls")),
 ]
