@@ -16,6 +16,7 @@ from aduan.regions.codes import format_region_code
 from aduan.regions.models import Region
 from aduan.stats.index import Category, index_of
 from aduan.stats.metrics import Metrics, Period, Scope, Spread, metrics, period_parse
+from aduan.stats.models import COUNTERS
 from aduan.stats.rankings import Board, Row, ranking
 
 router = Router(tags=["statistics"])
@@ -132,20 +133,8 @@ class RankingQuery(PeriodQuery):
     board: Board = Field(default=Board.PROVINCES, description="When no region is given.")
 
 
-_COUNTS = (
-    "received",
-    "dispositioned",
-    "followed_up",
-    "first_on_time",
-    "first_late",
-    "completed",
-    "completed_on_time",
-    "completed_late",
-    "bounced",
-    "reopened",
-    "archived",
-    "rating_count",
-)
+# The plain counts of the roll-ups that the figures show as they are.
+_COUNTS = tuple(name for name in COUNTERS if name in FiguresOut.model_fields)
 
 
 def _figures(figures: Metrics) -> FiguresOut:
