@@ -14,15 +14,15 @@ closing and the citizen's rating belong to the agency that held the report last.
 Working days are counted in the agency's own time zone and calendar (its regional
 holidays), as its deadlines are."""
 
+import bisect
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from aduan.agencies.models import Agency
-from aduan.lib.memo import reference_memo
 from aduan.reports.deadlines import Clock, completion_days, policy_for
-from aduan.reports.models import Action, State
+from aduan.reports.models import Action, DeadlinePolicy, State
 from aduan.stats.models import COUNTERS
 from aduan.workdays.calendar import local_date, working_days_elapsed
 
@@ -108,14 +108,42 @@ class _Holding:
     reopened: int = 0
 
 
-@reference_memo(maxsize=4096)
-def _clock(agency_id: int) -> Clock:
-    agency = Agency.objects.select_related("region").filter(pk=agency_id).first()
-    return Clock.for_agency(agency)
+class Book:
+    """The clocks and deadline policies the facts read again and again, looked up
+    once for a batch of reports (a rebuild reads millions)."""
+
+    def __init__(self) -> None:
+        self.national = Clock.national()
+        self._clocks: dict[int, Clock] = {}
+        # The policy in force changes only on the rows' effective dates: between two
+        # of them it is the same row, so it is looked up once per stretch.
+        self._changes = sorted(set(DeadlinePolicy.objects.values_list("effective_from", flat=True)))
+        self._policies: dict[tuple[str, int | None, int], DeadlinePolicy] = {}
+
+    def clock(self, agency_id: int) -> Clock:
+        clock = self._clocks.get(agency_id)
+        if clock is None:
+            agency = Agency.objects.select_related("region").filter(pk=agency_id).first()
+            clock = self._clocks[agency_id] = Clock.for_agency(agency)
+        return clock
+
+    def policy(self, report: "ReportRow", start: datetime) -> DeadlinePolicy:
+        """The deadline policy in force when the agency's clock started."""
+        day = local_date(start, self.national.zone)
+        key = (report.type, report.category_id, bisect.bisect_right(self._changes, day))
+        policy = self._policies.get(key)
+        if policy is None:
+            policy = self._policies[key] = policy_for(
+                report_type=report.type, category_id=report.category_id, on=day
+            )
+        return policy
 
 
-def report_facts(report: ReportRow, events: Sequence[EventRow]) -> list[Fact]:
+def report_facts(
+    report: ReportRow, events: Sequence[EventRow], book: Book | None = None
+) -> list[Fact]:
     """The report's contributions, the whole report's first."""
+    book = book or Book()
     regency = (report.region_id or "")[:5]
 
     def fact(agency_id: int, day: date) -> Fact:
@@ -163,7 +191,7 @@ def report_facts(report: ReportRow, events: Sequence[EventRow]) -> list[Fact]:
     elif report.state != State.CLOSED:
         closing, rating = "", None
 
-    whole = fact(0, local_date(report.submitted_at, Clock.national().zone))
+    whole = fact(0, local_date(report.submitted_at, book.national.zone))
     whole.add("received")
     if holdings:
         whole.add("dispositioned")
@@ -178,13 +206,11 @@ def report_facts(report: ReportRow, events: Sequence[EventRow]) -> list[Fact]:
     if holdings:
         start = holdings[0].start
         if followed is not None and followed.first is not None:
-            whole.first_days = _first(whole, report, start, followed.first, followed.agency_id)
+            whole.first_days = _first(whole, book, report, start, followed)
         if answered is not None and answered.answered is not None:
-            whole.completion_days = _completed(
-                whole, report, start, answered.answered, answered.agency_id
-            )
+            whole.completion_days = _completed(whole, book, report, start, answered)
     for index, holding in enumerate(holdings):
-        clock = _clock(holding.agency_id)
+        clock = book.clock(holding.agency_id)
         held = fact(holding.agency_id, local_date(holding.start, clock.zone))
         held.add("received")
         held.add("dispositioned")
@@ -192,43 +218,37 @@ def report_facts(report: ReportRow, events: Sequence[EventRow]) -> list[Fact]:
             held.add("bounced")
         held.add("reopened", holding.reopened)
         if holding.first is not None:
-            held.first_days = _first(held, report, holding.start, holding.first, holding.agency_id)
+            held.first_days = _first(held, book, report, holding.start, holding)
         if holding.answered is not None:
-            held.completion_days = _completed(
-                held, report, holding.start, holding.answered, holding.agency_id
-            )
+            held.completion_days = _completed(held, book, report, holding.start, holding)
         if index == len(holdings) - 1 and not holding.bounced:
             _closed(held, closing, rating)
         facts.append(held)
     return facts
 
 
-def _first(fact: Fact, report: ReportRow, start: datetime, end: datetime, agency_id: int) -> int:
-    clock = _clock(agency_id)
-    days = working_days_elapsed(start, end, zone=clock.zone, calendar=clock.calendar)
-    allowed = _policy(report, start).first_follow_up_days
+def _first(fact: Fact, book: Book, report: ReportRow, start: datetime, by: _Holding) -> int:
+    """Counts the first follow-up of ``by`` (the holding that made it), measured
+    from ``start``; returns its working days."""
+    assert by.first is not None
+    clock = book.clock(by.agency_id)
+    days = working_days_elapsed(start, by.first, zone=clock.zone, calendar=clock.calendar)
     fact.add("followed_up")
-    fact.add("first_on_time" if days <= allowed else "first_late")
+    fact.add(
+        "first_on_time" if days <= book.policy(report, start).first_follow_up_days else "first_late"
+    )
     return days
 
 
-def _completed(
-    fact: Fact, report: ReportRow, start: datetime, end: datetime, agency_id: int
-) -> int:
-    clock = _clock(agency_id)
-    days = working_days_elapsed(start, end, zone=clock.zone, calendar=clock.calendar)
-    allowed = completion_days(_policy(report, start), needs_inspection=report.needs_inspection)
+def _completed(fact: Fact, book: Book, report: ReportRow, start: datetime, by: _Holding) -> int:
+    """Counts the final follow-up of ``by``, measured from ``start``."""
+    assert by.answered is not None
+    clock = book.clock(by.agency_id)
+    days = working_days_elapsed(start, by.answered, zone=clock.zone, calendar=clock.calendar)
+    allowed = completion_days(book.policy(report, start), needs_inspection=report.needs_inspection)
     fact.add("completed")
     fact.add("completed_on_time" if days <= allowed else "completed_late")
     return days
-
-
-def _policy(report: ReportRow, start: datetime) -> Any:
-    return policy_for(
-        report_type=report.type,
-        category_id=report.category_id,
-        on=local_date(start, Clock.national().zone),
-    )
 
 
 def _closed(fact: Fact, closing: str, rating: int | None) -> None:
