@@ -174,6 +174,9 @@ def _fact_of(row: Contribution) -> Fact:
     return fact
 
 
+# Within SQLite's limit of variables in one statement (32,766), with room to spare.
+_PARAMETERS_PER_STATEMENT = 16_000
+
 _CONTRIBUTION_COLUMNS = ["report_id", *DIMENSIONS, "first_days", "completion_days", *COUNTERS]
 
 
@@ -244,14 +247,20 @@ def _upsert(
         return
     quote = connection.ops.quote_name
     names = ", ".join(quote(c) for c in columns)
-    marks = ", ".join(["%s"] * len(columns))
-    updates = ", ".join(
-        f"{quote(c)} = {quote(table)}.{quote(c)} + excluded.{quote(c)}" for c in added
-    )
-    # Table and column names are the models' own, quoted; the values are parameters.
-    sql = f"INSERT INTO {quote(table)} ({names}) VALUES ({marks})"  # noqa: S608
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    conflict = ""
     if key:
-        sql += f" ON CONFLICT ({', '.join(quote(c) for c in key)}) DO UPDATE SET {updates}"
+        updates = ", ".join(
+            f"{quote(c)} = {quote(table)}.{quote(c)} + excluded.{quote(c)}" for c in added
+        )
+        conflict = f" ON CONFLICT ({', '.join(quote(c) for c in key)}) DO UPDATE SET {updates}"
+    # Many rows a statement: one round trip each, not one a row (a rebuild writes
+    # millions). The keys within one statement are distinct, as ON CONFLICT needs.
+    size = max(1, _PARAMETERS_PER_STATEMENT // len(columns))
     with connection.cursor() as cursor:
-        for start in range(0, len(rows), 1000):
-            cursor.executemany(sql, rows[start : start + 1000])
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            values = ", ".join([one] * len(chunk))
+            # Table and column names are the models' own, quoted; values are parameters.
+            sql = f"INSERT INTO {quote(table)} ({names}) VALUES {values}{conflict}"  # noqa: S608
+            cursor.execute(sql, [value for row in chunk for value in row])
