@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("aduan.backoffice.cases.urls")),
     path("", include("aduan.backoffice.integrations.urls")),
     path("", include("aduan.backoffice.counter.urls")),
+    path("", include("aduan.backoffice.dashboard.urls")),
 ]

@@ -2,18 +2,18 @@
 behind its chart) and what a download gives (CSV or XLSX), from one value, so
 the page, the chart and the file always hold the same figures."""
 
-import csv
 import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.utils.functional import Promise
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from aduan.lib.csvfile import csv_response
 from aduan.lib.errors import InvalidInput
 
 Cell = str | int | float | date | None
@@ -55,11 +55,11 @@ class Table:
 FORMATS = ("csv", "xlsx")
 
 
-def table_response(table: Table, fmt: str) -> HttpResponse:
-    """The table as a download: ``csv`` (UTF-8 with a byte-order mark, which
-    spreadsheet programs need to read Indonesian names right) or ``xlsx``."""
+def table_response(table: Table, fmt: str) -> HttpResponse | StreamingHttpResponse:
+    """The table as a download: ``csv`` (as every CSV of aduan) or ``xlsx``."""
     if fmt == "csv":
-        return _download(_csv(table), "text/csv; charset=utf-8", f"{table.filename}.csv")
+        rows = ([_plain(cell) for cell in row] for row in table.rows)
+        return csv_response(_header(table), rows, f"{table.filename}.csv")
     if fmt == "xlsx":
         return _download(
             _xlsx(table),
@@ -73,15 +73,6 @@ def table_response(table: Table, fmt: str) -> HttpResponse:
 
 def _header(table: Table) -> list[str]:
     return [str(column.label) for column in table.columns]
-
-
-def _csv(table: Table) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(_header(table))
-    for row in table.rows:
-        writer.writerow(_plain(cell) for cell in row)
-    return ("\ufeff" + out.getvalue()).encode()
 
 
 def _plain(cell: Cell) -> Any:

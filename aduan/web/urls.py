@@ -12,4 +12,6 @@ urlpatterns = [
     path("", include("aduan.web.reporting.urls")),
     path("", include("aduan.web.feed.urls")),
     path("", include("aduan.web.statistics.urls")),
+    path("", include("aduan.web.statistics.cards_urls")),
+    path("", include("aduan.web.opendata.urls")),
 ]

@@ -2,8 +2,7 @@
 from a list's description — which selector fills it, whose list it is, which states
 its filter offers. A list a staff member's role has no use for answers 404."""
 
-import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_safe
 from aduan.backoffice import selectors as backoffice
 from aduan.backoffice.auth import staff_required
 from aduan.backoffice.cases.forms import CaseFilterForm
+from aduan.lib.csvfile import csv_response
 from aduan.reports.models import OPEN_STATES, Report, State
 from aduan.reports.policy import Actor
 from aduan.reports.tracking import tracking_number_display
@@ -160,23 +160,6 @@ def case_list_page(request: HttpRequest, name: str) -> HttpResponse:
 # -- exports ---------------------------------------------------------------------------
 
 
-class _Line:
-    """What csv.writer writes to: it hands each written line back instead of
-    keeping it, so the rows stream out one by one."""
-
-    def write(self, line: str) -> str:
-        return line
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: object) -> str:
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(_FORMULA_START) else text
-
-
 def _when(moment: Any) -> str:
     return timezone.localtime(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
 
@@ -200,13 +183,13 @@ def _csv_header(*, bounced: bool) -> list[str]:
     return [*header, gettext("Instansi"), gettext("Unit kerja")]
 
 
-def _csv_row(row: backoffice.CaseRow, *, bounced: bool, yes: str, no: str) -> list[str]:
+def _csv_row(row: backoffice.CaseRow, *, bounced: bool, yes: str, no: str) -> list[object]:
     """A report's line: what the list shows, and nothing of the reporter. A report
     the reader sees only in part gives its number, state and deadline."""
     report = row.report
     days_left = row.days_left
     full = not row.limited
-    line = [
+    line: list[object] = [
         tracking_number_display(report.tracking_number),
         report.get_type_display() if full else "",
         report.category.label if full and report.category else "",
@@ -226,16 +209,7 @@ def _csv_row(row: backoffice.CaseRow, *, bounced: bool, yes: str, no: str) -> li
             report.agency.name if report.agency else "",
             report.unit.name if full and report.unit else "",
         ]
-    return [_cell(value) for value in line]
-
-
-def _csv_lines(rows: Iterator[backoffice.CaseRow], *, bounced: bool) -> Iterator[str]:
-    writer = csv.writer(_Line())
-    # The byte-order mark tells spreadsheet programs the file is UTF-8.
-    yield "\ufeff" + writer.writerow(_csv_header(bounced=bounced))
-    yes, no = gettext("Ya"), gettext("Tidak")
-    for row in rows:
-        yield writer.writerow(_csv_row(row, bounced=bounced, yes=yes, no=no))
+    return line
 
 
 @require_safe
@@ -248,8 +222,9 @@ def case_list_csv(request: HttpRequest, name: str) -> HttpResponse | StreamingHt
         return _page(request, case_list, actor, form)
     reports = case_list.listing(actor=actor, filters=form.filters())
     rows = backoffice.case_rows_all(reports, actor=actor)
-    lines = _csv_lines(rows, bounced=case_list.bounced)
-    response = StreamingHttpResponse(lines, content_type="text/csv; charset=utf-8")
+    yes, no = gettext("Ya"), gettext("Tidak")
+    lines = (_csv_row(row, bounced=case_list.bounced, yes=yes, no=no) for row in rows)
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="{case_list.filename}-{stamp}.csv"'
-    return response
+    return csv_response(
+        _csv_header(bounced=case_list.bounced), lines, f"{case_list.filename}-{stamp}.csv"
+    )
