@@ -294,6 +294,8 @@ RATE_LIMITS = env_rates(
         # Posts and direct messages from one X account (over it: recorded, never
         # answered).
         "x": "30/h",
+        # Costly downloads per visitor: report cards as PDF, a year of open data.
+        "download": "120/h",
     },
 )
 
@@ -396,5 +398,10 @@ LOGGING = {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "info", _LOG_LEVELS).upper(),
     },
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # WeasyPrint tells each step of every PDF at INFO.
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }

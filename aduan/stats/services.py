@@ -6,16 +6,22 @@ of the tables. ``stats_rebuild`` works every report out from its timeline and
 writes the roll-ups afresh; both use ``report_facts``, so they agree."""
 
 import logging
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Sequence
+import multiprocessing
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Max, Min, Q
 from django.utils import timezone
 from tqdm import tqdm
 
 from aduan.reports.models import Report, ReportEvent
+from aduan.stats import workers
 from aduan.stats.facts import Book, EventRow, Fact, ReportRow, report_facts
 from aduan.stats.models import COUNTERS, DIMENSIONS, Contribution, Duration, Grain, Pending, Rollup
 
@@ -81,59 +87,132 @@ def stats_update_due(
         _upsert_durations({k: v for k, v in durations.items() if v})
         Contribution.objects.filter(report_id__in=report_ids).delete()
         _insert_contributions(
-            (report_id, fact) for report_id, facts in new.items() for fact in facts
+            [
+                _contribution_row(report_id, fact)
+                for report_id, facts in new.items()
+                for fact in facts
+            ]
         )
         Pending.objects.filter(pk__in=[pk for pk, _report in claimed]).delete()
     return len(report_ids)
 
 
-def stats_rebuild(*, progress: bool = False, batch: int = 2000) -> int:
-    """Works every report out from its timeline and writes the roll-ups and the
-    contributions afresh; returns how many reports. What is queued meanwhile stays
-    queued, for the worker to bring in after."""
+def stats_rebuild(*, progress: bool = False, batch: int = 2000, processes: int = 1) -> int:
+    """Works every report out from its timeline and writes the contributions
+    afresh, then the roll-ups as their sums (the database adds them up: one
+    statement per table and grain); returns how many reports. What is queued
+    meanwhile stays queued, for the worker to bring in after.
+
+    On PostgreSQL, ``processes`` above one work the reports out in that many
+    processes, range by range, while this one writes what they send back — all
+    in this process's one transaction. (SQLite has one writer, and the work is
+    light enough there: it stays in this process.)"""
     with transaction.atomic():
         last_queued = Pending.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
         total = Report.objects.count()
-        rollups: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
-        durations: dict[Key, int] = defaultdict(int)
         Contribution.objects.all().delete()
-        book = Book()
-        done = 0
-        with tqdm(total=total, unit=" reports", desc="Statistics", disable=not progress) as bar:
-            every = Report.objects.order_by("pk").values_list("pk", flat=True)
-            for ids in _batches(every.iterator(chunk_size=batch), batch):
-                rows = []
-                for report_id, facts in _facts_of(ids, book):
-                    for fact in facts:
-                        _add(rollups, durations, fact, +1)
-                        rows.append((report_id, fact))
-                _insert_contributions(rows)
-                done += len(ids)
-                bar.update(len(ids))
         Rollup.objects.all().delete()
         Duration.objects.all().delete()
-        _upsert_rollups(rollups)
-        _upsert_durations(durations)
+        done = 0
+        with (
+            tqdm(total=total, unit=" reports", desc="Statistics", disable=not progress) as bar,
+            _ranges_worked(_id_ranges(batch), processes) as worked,
+        ):
+            for count, rows in worked:
+                _insert_contributions(rows)
+                done += count
+                bar.update(count)
+        _sum_contributions()
         Pending.objects.filter(pk__lte=last_queued).delete()
     logger.info("stats: rebuilt from %s reports", done)
     return done
 
 
+Worked = tuple[int, list[tuple[Any, ...]]]  # reports worked out, their contributions' rows
+
+
+@contextmanager
+def _ranges_worked(ranges: Iterator[tuple[int, int]], processes: int) -> Iterator[Iterator[Worked]]:
+    """Each range of reports worked out, in order: here, or in other processes."""
+    if processes <= 1 or connection.vendor != "postgresql":
+        book = Book()
+        yield (range_worked(bounds, book) for bounds in ranges)
+        return
+    # A new interpreter each (not a fork of this one, whose connection is in a
+    # transaction), reading the same database this process reads.
+    context = multiprocessing.get_context("spawn")
+    database = dict(connection.settings_dict)
+    with ProcessPoolExecutor(
+        processes, mp_context=context, initializer=workers.start, initargs=(database,)
+    ) as pool:
+        yield _in_order(pool, ranges, ahead=2 * processes)
+
+
+def _in_order(
+    pool: ProcessPoolExecutor, ranges: Iterator[tuple[int, int]], *, ahead: int
+) -> Iterator[Worked]:
+    """The pool's results in the ranges' order, with only ``ahead`` ranges given
+    out at a time (``pool.map`` would give them all, and hold every result until
+    this process had written it)."""
+    waiting: deque[Future[Worked]] = deque()
+    for bounds in ranges:
+        waiting.append(pool.submit(workers.range_worked, bounds))
+        if len(waiting) >= ahead:
+            yield waiting.popleft().result()
+    while waiting:
+        yield waiting.popleft().result()
+
+
+def range_worked(bounds: tuple[int, int], book: Book) -> Worked:
+    """The reports of the id range (both ends included) worked out."""
+    count = 0
+    rows: list[tuple[Any, ...]] = []
+    for report_id, facts in _facts_of(_ReportRange(*bounds), book):
+        count += 1
+        rows.extend(_contribution_row(report_id, fact) for fact in facts)
+    return count, rows
+
+
 # -- working out ------------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _ReportRange:
+    """Reports by id, both ends included (a rebuild reads them range by range)."""
+
+    first: int
+    last: int
+
+
+def _id_ranges(size: int) -> Iterator[tuple[int, int]]:
+    """Ranges of ``size`` report ids from the lowest to the highest, the last one
+    open-ended, so that no report is missed."""
+    bounds = Report.objects.aggregate(low=Min("pk"), high=Max("pk"))
+    if bounds["low"] is None:
+        return
+    first = bounds["low"]
+    while first <= bounds["high"]:
+        yield first, first + size - 1
+        first += size
+
+
 def _facts_of(
-    report_ids: Sequence[int], book: Book | None = None
+    reports_wanted: Sequence[int] | _ReportRange, book: Book | None = None
 ) -> Iterator[tuple[int, list[Fact]]]:
     """Each report's contributions, from its row and its timeline (two queries)."""
     book = book or Book()
+    if isinstance(reports_wanted, _ReportRange):
+        where = Q(pk__gte=reports_wanted.first, pk__lte=reports_wanted.last)
+        events_where = Q(report_id__gte=reports_wanted.first, report_id__lte=reports_wanted.last)
+    else:
+        where = Q(pk__in=reports_wanted)
+        events_where = Q(report_id__in=reports_wanted)
     reports = {
-        row[0]: ReportRow(*row)
-        for row in Report.objects.filter(pk__in=report_ids).values_list(*_REPORT_FIELDS)
+        row[0]: ReportRow(*row) for row in Report.objects.filter(where).values_list(*_REPORT_FIELDS)
     }
     timelines: dict[int, list[EventRow]] = defaultdict(list)
     events = (
-        ReportEvent.objects.filter(report_id__in=list(reports))
+        ReportEvent.objects.filter(events_where)
         .order_by("report_id", "created_at", "pk")
         .values_list(*_EVENT_FIELDS)
     )
@@ -180,30 +259,67 @@ _PARAMETERS_PER_STATEMENT = 16_000
 _CONTRIBUTION_COLUMNS = ["report_id", *DIMENSIONS, "first_days", "completion_days", *COUNTERS]
 
 
-def _insert_contributions(rows: Iterable[tuple[int, Fact]]) -> None:
-    """Plain rows in one prepared statement (the ORM's bulk_create spent most of a
-    rebuild's time preparing each field of millions of rows)."""
-    _upsert(
-        Contribution._meta.db_table,
-        _CONTRIBUTION_COLUMNS,
-        key=[],
-        added=[],
-        rows=[
-            (report_id, *fact.key(), fact.first_days, fact.completion_days, *fact.values())
-            for report_id, fact in rows
-        ],
+def _contribution_row(report_id: int, fact: Fact) -> tuple[Any, ...]:
+    return (report_id, *fact.key(), fact.first_days, fact.completion_days, *fact.values())
+
+
+def _insert_contributions(plain: list[tuple[Any, ...]]) -> None:
+    """Plain rows, not models (the ORM's bulk_create spent most of a rebuild's time
+    preparing each field of millions of rows); PostgreSQL takes them by COPY."""
+    table = Contribution._meta.db_table
+    if connection.vendor == "postgresql" and plain:
+        quote = connection.ops.quote_name
+        names = ", ".join(quote(c) for c in _CONTRIBUTION_COLUMNS)
+        with (
+            connection.cursor() as cursor,
+            cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy,
+        ):
+            for row in plain:
+                copy.write_row(row)
+        return
+    _upsert(table, _CONTRIBUTION_COLUMNS, key=[], added=[], rows=plain)
+
+
+def _sum_contributions() -> None:
+    """Writes the roll-ups and durations, day by day and month by month, as sums of
+    the contributions (into empty tables)."""
+    quote = connection.ops.quote_name
+    source = quote(Contribution._meta.db_table)
+    grouped = [quote(c) for c in DIMENSIONS]
+    if connection.vendor == "postgresql":
+        month = "CAST(date_trunc('month', \"day\") AS date)"
+    else:
+        month = "date(\"day\", 'start of month')"
+    sums = ", ".join(f"SUM({quote(c)})" for c in COUNTERS)
+    rollup = quote(Rollup._meta.db_table)
+    duration = quote(Duration._meta.db_table)
+    rollup_columns = ", ".join(quote(c) for c in ["grain", *DIMENSIONS, *COUNTERS])
+    duration_columns = ", ".join(
+        quote(c) for c in ["grain", *DIMENSIONS, "measure", "days", "count"]
     )
-
-
-def _batches(ids: Iterable[int], size: int) -> Iterator[list[int]]:
-    batch: list[int] = []
-    for report_id in ids:
-        batch.append(report_id)
-        if len(batch) == size:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
+    # Table and column names are the models' own, quoted; values are parameters.
+    statements: list[tuple[str, list[str]]] = []
+    for grain, day in ((Grain.DAY, quote("day")), (Grain.MONTH, month)):
+        dimensions = ", ".join(day if c == quote("day") else c for c in grouped)
+        statements.append(
+            (
+                f"INSERT INTO {rollup} ({rollup_columns}) "  # noqa: S608
+                f"SELECT %s, {dimensions}, {sums} FROM {source} GROUP BY {dimensions}",
+                [grain.value],
+            )
+        )
+        for measure, days in (("first", "first_days"), ("completion", "completion_days")):
+            statements.append(
+                (
+                    f"INSERT INTO {duration} ({duration_columns}) "  # noqa: S608
+                    f"SELECT %s, {dimensions}, %s, {quote(days)}, COUNT(*) FROM {source} "
+                    f"WHERE {quote(days)} IS NOT NULL GROUP BY {dimensions}, {quote(days)}",
+                    [grain.value, measure],
+                )
+            )
+    with connection.cursor() as cursor:
+        for sql, params in statements:
+            cursor.execute(sql, params)
 
 
 # -- adding to the roll-ups ---------------------------------------------------------------

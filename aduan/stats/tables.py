@@ -87,12 +87,22 @@ def _plain(cell: Cell) -> Any:
 
 def _xlsx(table: Table) -> bytes:
     from openpyxl import Workbook  # only downloads need it
+    from openpyxl.cell import WriteOnlyCell
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(title=str(table.caption)[:31] or "Statistik")
+
+    def cell(value: Cell) -> Any:
+        if not isinstance(value, str):
+            return value if isinstance(value, date) else _plain(value)
+        # Text stays text: openpyxl would store "=…" as a formula the spreadsheet runs.
+        text = WriteOnlyCell(sheet, value)
+        text.data_type = "s"
+        return text
+
     sheet.append(_header(table))
     for row in table.rows:
-        sheet.append([_plain(cell) if not isinstance(cell, date) else cell for cell in row])
+        sheet.append([cell(value) for value in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

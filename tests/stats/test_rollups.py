@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -168,8 +169,40 @@ def test_the_command_rebuilds_with_a_progress_bar(
     make_report()
     make_report()
     Rollup.objects.all().delete()
-    call_command("rebuild_stats")
+    call_command("rebuild_stats", "--processes", "1")
     out = capsys.readouterr()
     assert "Statistics rebuilt from 2 reports." in out.out
     assert "Statistics" in out.err  # tqdm writes its bar to stderr
     assert Rollup.objects.get(grain="d", agency_id=0).received == 2
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)  # the other processes read what is committed
+def test_a_rebuild_in_several_processes_gives_the_same_figures(
+    cast: Cast, make_report: Callable[..., Report]
+) -> None:
+    if connection.vendor != "postgresql":
+        pytest.skip("on SQLite a rebuild stays in one process")
+    for hours in range(7):
+        report = make_report(now=START + timedelta(hours=hours))
+        services.report_dispose(
+            actor=cast.national,
+            report=report,
+            agency_id=cast.kota.pk,
+            unit_id=cast.pupr.pk,
+            now=START,
+        )
+        if hours % 2:
+            report.refresh_from_db()
+            services.report_follow_up(
+                actor=cast.liaison,
+                report=report,
+                text="Dikerjakan.",
+                now=START + timedelta(days=hours),
+            )
+    assert stats_rebuild() == 7
+    alone = snapshot()
+    assert stats_rebuild(processes=2, batch=2) == 7  # four ranges, two processes
+    assert snapshot() == alone
+    call_command("rebuild_stats", "--processes", "2", "--no-progress")
+    assert snapshot() == alone

@@ -28,6 +28,11 @@ class Command(BaseCommand):
             "--seed", type=int, default=SEED, help="Same seed, same reports (default %(default)s)."
         )
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--no-stats",
+            action="store_true",
+            help="Leave the statistics for a later rebuild_stats (the benchmarks time it alone).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         try:
@@ -55,9 +60,14 @@ class Command(BaseCommand):
                 f"Open311 clients post reports at /open311/v2/requests.json with "
                 f"api_key={DEMO_KEY} (demo only; the key is public)."
             )
-        self._reports(options["reports"], options["seed"], progress=not options["no_progress"])
+        self._reports(
+            options["reports"],
+            options["seed"],
+            progress=not options["no_progress"],
+            stats=not options["no_stats"],
+        )
 
-    def _reports(self, count: int, seed: int, *, progress: bool) -> None:
+    def _reports(self, count: int, seed: int, *, progress: bool, stats: bool) -> None:
         if count < 0:
             raise CommandError("--reports must be 0 or more")
         try:
@@ -72,7 +82,7 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(f"Demo staff's desks: {len(DESK)} reports in Kota Cirebon.")
             )
-        if created:
+        if created and stats:
             # The demo's history is written in bulk, past the lifecycle services that
             # queue each change for the statistics: work them all out once.
             stats_rebuild(progress=progress)

@@ -1,6 +1,7 @@
+import os
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from aduan.stats.services import stats_rebuild
 
@@ -13,7 +14,16 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--no-progress", action="store_true", help="No progress bar.")
+        parser.add_argument(
+            "--processes",
+            type=int,
+            default=os.cpu_count() or 1,
+            help="Work the reports out in this many processes, on PostgreSQL "
+            "(default: one per core, %(default)s here).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        done = stats_rebuild(progress=not options["no_progress"])
+        if options["processes"] < 1:
+            raise CommandError("--processes must be 1 or more")
+        done = stats_rebuild(progress=not options["no_progress"], processes=options["processes"])
         self.stdout.write(self.style.SUCCESS(f"Statistics rebuilt from {done:,} reports."))
