@@ -2,13 +2,18 @@
 Cirebon received 134 reports in 2020 and followed up every one on time; it ranks
 first among the regencies and cities of Jawa Barat, *Sangat Responsif*."""
 
+import io
+import re
 from collections.abc import Iterator
 
 import pytest
 from django.db import transaction
+from django.test import Client
+from pypdf import PdfReader
 
 from aduan.agencies.models import Agency
 from aduan.demo.reports import demo_reports_create
+from aduan.stats.cards import report_card
 from aduan.stats.index import Category
 from aduan.stats.metrics import Period, Scope, metrics
 from aduan.stats.rankings import Board, ranking
@@ -54,3 +59,20 @@ def test_kota_cirebon_ranks_first_in_jawa_barat(kota: Agency) -> None:
             kind__in=("regency", "city"), region__code__startswith="32."
         ).count()
     )
+
+
+def test_kota_cirebon_report_card_of_2020_says_so(kota: Agency, client: Client) -> None:
+    received = "Pada 2020 tercatat 134 laporan masuk; 134 telah ditindaklanjuti (100%)."
+    standing = (
+        "Kota Cirebon tergolong Sangat Responsif dengan indeks 96,4 dan menempati peringkat 1 "
+        "dari 27 kabupaten/kota di Jawa Barat."
+    )
+    card = report_card(agency=kota, year=2020)
+    assert card.sentences[:2] == (received, standing)
+    assert (card.index.category, card.rank, card.board_size) == (Category.SANGAT_RESPONSIF, 1, 27)
+    page = client.get("/statistik/instansi/pemda-32-74/rapor/2020").content.decode()
+    assert received in page and standing in page
+    pdf = client.get("/statistik/instansi/pemda-32-74/rapor/2020.pdf").content
+    text = " ".join(sheet.extract_text() for sheet in PdfReader(io.BytesIO(pdf)).pages)
+    text = re.sub(r"\s+", " ", text)
+    assert received in text and standing in text
