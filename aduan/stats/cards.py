@@ -115,8 +115,9 @@ def number(value: int) -> str:
 
 
 def decimal(value: float) -> str:
-    """One decimal, as the active language writes it: 96,4 in Indonesian."""
-    return number_format(value, decimal_pos=1, force_grouping=True)
+    """One decimal, as the active language writes it: 96,4 in Indonesian (rounded:
+    number_format alone would cut 88.89 to 88,8)."""
+    return number_format(round(value, 1), decimal_pos=1, force_grouping=True)
 
 
 # -- the board --------------------------------------------------------------------

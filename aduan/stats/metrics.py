@@ -11,6 +11,8 @@ from typing import Self
 
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aduan.lib.errors import InvalidInput
@@ -52,6 +54,39 @@ class Period:
             return Period(first, self.start - timedelta(days=1))
         length = self.end - self.start
         return Period(self.start - length - timedelta(days=1), self.start - timedelta(days=1))
+
+
+# Quarters as people write them: "Triwulan II 2026".
+ROMAN = ("I", "II", "III", "IV")
+
+
+def period_kind(period: Period) -> str:
+    """ "year", "quarter", "month" or "span"."""
+    start, end = period.start, period.end
+    if not period.whole_months or start.year != end.year:
+        return "span"
+    months = end.month - start.month + 1
+    if months == 12:
+        return "year"
+    if months == 3 and start.month % 3 == 1:
+        return "quarter"
+    return "month" if months == 1 else "span"
+
+
+def period_text(period: Period) -> str:
+    """The period in words: "2026", "Triwulan II 2026", "Maret 2026", or
+    "5 Januari 2026 – 10 Februari 2026"."""
+    start, kind = period.start, period_kind(period)
+    if kind == "year":
+        return str(start.year)
+    if kind == "quarter":
+        return gettext("Triwulan %(quarter)s %(year)s") % {
+            "quarter": ROMAN[(start.month - 1) // 3],
+            "year": start.year,
+        }
+    if kind == "month":
+        return date_format(start, "F Y")
+    return f"{date_format(period.start, 'j F Y')} – {date_format(period.end, 'j F Y')}"
 
 
 # The first year with reports to count, and a span no statistics page reads beyond.

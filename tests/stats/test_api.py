@@ -10,7 +10,7 @@ from django.test import Client
 from aduan.agencies.models import Agency
 from aduan.lib.errors import InvalidInput
 from aduan.stats.metrics import Period, period_parse
-from tests.stats.test_rankings import handled
+from tests.stats.rows import handled
 
 pytestmark = pytest.mark.django_db
 

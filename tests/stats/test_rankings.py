@@ -6,31 +6,11 @@ from typing import Any
 
 import pytest
 
-from aduan.agencies.models import Agency
 from aduan.stats.metrics import Period
-from aduan.stats.models import Rollup
 from aduan.stats.rankings import Board, ranking
+from tests.stats.rows import handled
 
 pytestmark = pytest.mark.django_db
-
-
-def handled(agency: str, month: date, received: int, on_time: int) -> None:
-    """A month in which the agency followed up everything, ``on_time`` on time."""
-    Rollup.objects.create(
-        grain="m",
-        agency_id=Agency.objects.get(code=agency).pk,
-        province="32",
-        regency="32.74",
-        day=month,
-        type="complaint",
-        category_id=0,
-        channel="web",
-        received=received,
-        dispositioned=received,
-        followed_up=received,
-        first_on_time=on_time,
-        first_late=received - on_time,
-    )
 
 
 def names(rows: Any) -> list[tuple[int | None, str]]:

@@ -19,47 +19,15 @@ from aduan.agencies.models import Agency
 from aduan.reports import services
 from aduan.reports.models import Report
 from aduan.stats.cards import report_card, whole_percent
-from aduan.stats.models import Duration, Rollup
 from aduan.stats.services import stats_update_due
 from tests.reports.conftest import Cast
+from tests.stats.rows import durations
+from tests.stats.rows import rollup_row as month
 
 pytestmark = pytest.mark.django_db
 
 KOTA = "pemda-32-74"
 CARD = "/statistik/instansi/pemda-32-74/rapor/2020"
-
-
-def month(agency: str, day: date, **counters: int) -> None:
-    """One month of an agency's figures, as the roll-ups hold them."""
-    Rollup.objects.create(
-        grain="m",
-        agency_id=Agency.objects.get(code=agency).pk,
-        province="32",
-        regency="32.74",
-        day=day,
-        type="complaint",
-        category_id=0,
-        channel="web",
-        **counters,
-    )
-
-
-def durations(agency: str, day: date, measure: str, counted: dict[int, int]) -> None:
-    """How many reports took how many working days, in one month."""
-    for days, count in counted.items():
-        Duration.objects.create(
-            grain="m",
-            agency_id=Agency.objects.get(code=agency).pk,
-            province="32",
-            regency="32.74",
-            day=day,
-            type="complaint",
-            category_id=0,
-            channel="web",
-            measure=measure,
-            days=days,
-            count=count,
-        )
 
 
 @pytest.fixture
