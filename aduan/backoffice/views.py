@@ -4,7 +4,9 @@ from django.views.decorators.http import require_safe
 
 from aduan.backoffice.auth import staff_required
 from aduan.backoffice.cases.lists import lists_for
+from aduan.backoffice.dashboard.figures import home_summary
 from aduan.outbox.selectors import notices_for_staff
+from aduan.reports.policy import Actor
 
 
 @require_safe
@@ -12,7 +14,8 @@ from aduan.outbox.selectors import notices_for_staff
 def home(request: HttpRequest) -> HttpResponse:
     """The staff member's start page: the lists of their role."""
     role = request.user.role  # type: ignore[union-attr]
-    return render(request, "backoffice/home.html", {"lists": lists_for(role)})
+    summary = home_summary(Actor.for_user(request.user))  # type: ignore[arg-type]
+    return render(request, "backoffice/home.html", {"lists": lists_for(role), "summary": summary})
 
 
 @require_safe

@@ -5,6 +5,7 @@ and the state companies — each agency on what it held in the period, with its
 movement since the period before. An agency with too few reports is listed, as
 "insufficient data", but not ranked."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -50,9 +51,16 @@ class Row:
 
 def ranking(board: Board, period: Period, *, province: str = "") -> list[Row]:
     """The board for the period, best first, the unranked last (four queries)."""
-    agencies = _agencies(board, province)
-    current = _ranked(agencies, period)
-    before = {row.agency.pk: row.rank for row in _ranked(agencies, period.previous())}
+    return ranking_of(_agencies(board, province), period)
+
+
+def ranking_of(agencies: Sequence[Agency], period: Period) -> list[Row]:
+    """Any agencies ranked among themselves as a board ranks its own — a
+    supervisor's regencies and cities, say — best first, the unranked last, with
+    the movement since the period before (two queries)."""
+    listed = list(agencies)
+    current = _ranked(listed, period)
+    before = {row.agency.pk: row.rank for row in _ranked(listed, period.previous())}
     return [
         Row(
             rank=row.rank,
