@@ -15,10 +15,9 @@ that answers anything but 200 stops the run with an error.
 
 import argparse
 import os
-import subprocess
 import urllib.parse
 
-from harness import MANAGE, ROOT, VAR, bench_database, manage, served, timed
+from harness import VAR, bench_database, bench_values, manage, served, sessions, timed
 
 # The demo staff accounts (seed_demo): the national admin, the admin of Pemerintah
 # Kota Cirebon, the liaison of its Dinas PUPR, the supervisor for Jawa Barat.
@@ -59,17 +58,12 @@ PAGES: list[tuple[str, str]] = [
 
 # Run inside the app (demo mode). On PostgreSQL: VACUUM ANALYZE, as autovacuum keeps
 # a live database (counts then read the index alone). Then BUSY_ADMIN is made admin
-# of the agency with the most reports to handle, and each staff account gets a
-# signed-in session past the second factor (a confirmed authenticator, as the staff
-# sign-in leaves it). Prints "bench: name value" lines: the sessions, a parent
-# category and a report of the verification queue.
+# of the agency with the most reports to handle. Prints "bench: name value" lines: a
+# parent category and a report of the verification queue.
 PREPARE = """
 from django.contrib.auth import get_user_model
 from django.db import connection
 from django.db.models import Count
-from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from aduan.backoffice.selectors import HANDLING_STATES, CaseFilters, report_list_verification
 from aduan.reports.models import Report, State
 from aduan.reports.policy import Actor
@@ -84,17 +78,6 @@ users = get_user_model().objects
 users.update_or_create(
     username=BUSY_ADMIN, defaults={"role": "agency_admin", "agency_id": busiest["agency_id"]}
 )
-for username in USERNAMES:
-    user = users.get(username=username)
-    device, _ = TOTPDevice.objects.get_or_create(
-        user=user, name="bench", defaults={"confirmed": True}
-    )
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.save()
-    print("bench:", username, session.session_key)
 
 waiting = Report.objects.filter(state=State.SUBMITTED, category__parent__isnull=False)
 parents = waiting.values("category__parent__code").annotate(n=Count("id")).order_by("-n")
@@ -108,21 +91,8 @@ print("bench: case", queue.values_list("tracking_number", flat=True)[0])
 
 def prepare(env: dict[str, str]) -> dict[str, str]:
     """The sessions by username, and `category` and `case` for the page table."""
-    script = f"USERNAMES = {STAFF!r}\nBUSY_ADMIN = {BUSY_ADMIN!r}\n{PREPARE}"
-    output = subprocess.run(
-        [*MANAGE, "shell", "-c", script],
-        env=env,
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout
-    values = {}
-    for line in output.splitlines():
-        if line.startswith("bench: "):
-            _, name, value = line.split()
-            values[name] = value
-    return values
+    values = bench_values(env, f"BUSY_ADMIN = {BUSY_ADMIN!r}\n{PREPARE}")
+    return {**values, **sessions(env, STAFF)}
 
 
 def main() -> None:

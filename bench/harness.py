@@ -136,3 +136,49 @@ def timed(
         )
     print(f"worst p95: {worst:.1f} ms")
     return worst
+
+
+# Run inside the app (demo mode): a signed-in session past the second factor (a
+# confirmed authenticator, as the staff sign-in leaves it) for each of USERNAMES,
+# printed as "bench: username session-key" lines.
+SESSIONS = """
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+for username in USERNAMES:
+    user = get_user_model().objects.get(username=username)
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, name="bench", defaults={"confirmed": True}
+    )
+    client = Client()
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    print("bench:", username, session.session_key)
+"""
+
+
+def bench_values(env: Mapping[str, str], script: str) -> dict[str, str]:
+    """Runs ``script`` inside the app; its "bench: name value" lines, as a dict."""
+    output = subprocess.run(
+        [*MANAGE, "shell", "-c", script],
+        env=dict(env),
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    values = {}
+    for line in output.splitlines():
+        if line.startswith("bench: "):
+            _, name, value = line.split()
+            values[name] = value
+    return values
+
+
+def sessions(env: Mapping[str, str], usernames: Sequence[str]) -> dict[str, str]:
+    """A signed-in staff session (its cookie value) for each username."""
+    return bench_values(env, f"USERNAMES = {list(usernames)!r}\n{SESSIONS}")

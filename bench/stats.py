@@ -12,7 +12,8 @@ with the demo data up to --reports reports (seed_demo ends with a rebuild), then
 2. queues --changes random reports and times the worker's job bringing the
    roll-ups up to date, counting its queries per report;
 3. serves the app under granian (production mode, 2 WSGI workers) and times the
-   statistics API with sequential requests over one keep-alive connection.
+   public statistics pages, the staff dashboards and the statistics API with
+   sequential requests over one keep-alive connection.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/aduan_stats \\
         .venv/bin/python bench/stats.py --reports 1000000
@@ -23,8 +24,32 @@ import os
 import subprocess
 import time
 
-from harness import MANAGE, ROOT, VAR, bench_database, manage, served, timed
+from harness import MANAGE, ROOT, VAR, bench_database, manage, served, sessions, timed
 
+# The statistics pages (HTML), as a visitor opens them.
+PAGES = [
+    "/statistik?tahun=2025",
+    "/statistik?tahun=2025&triwulan=2",
+    "/statistik?mulai=2025-03-10&sampai=2025-09-20",
+    "/statistik/wilayah/32?tahun=2025",
+    "/statistik/wilayah/32.74?tahun=2020",
+    "/statistik/instansi/pemda-32-74?tahun=2020",
+    "/statistik/instansi/pemda-32?tahun=2025",
+    "/statistik/peringkat?tahun=2025",
+    "/statistik/peringkat?papan=local&provinsi=32&tahun=2020",
+    "/statistik/peringkat?papan=central&tahun=2025",
+    "/statistik/instansi/pemda-32-74/rapor/2020",
+    "/statistik/metodologi",
+]
+# The staff dashboards, with the account that opens each (demo accounts).
+DASHBOARDS = [
+    ("nasional", "/kantor/statistik?tahun=2025"),
+    ("admin.kotacirebon", "/kantor/statistik?tahun=2020"),
+    ("pupr.kotacirebon", "/kantor/statistik?tahun=2025"),
+    ("pengawas.jabar", "/kantor/statistik?tahun=2025"),
+]
+
+# The statistics API.
 URLS = [
     "/api/v1/stats/rankings?region=32&year=2020",
     "/api/v1/stats/rankings?region=32&year=2025",
@@ -107,9 +132,18 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "false",
     }
+    signed_in = sessions(env, sorted({user for user, _page in DASHBOARDS}))
     with served(production) as conn:
         print(f"database: {url.split('://')[0]}, {args.reports:,} reports")
-        timed(conn, URLS, requests=args.requests, warmup=10)
+        worst = timed(conn, PAGES, requests=args.requests, warmup=10, headers={})
+        for user, page in DASHBOARDS:
+            print(f"signed in as {user}:")
+            cookie = {"Cookie": f"sessionid={signed_in[user]}"}
+            worst = max(
+                worst, timed(conn, [page], requests=args.requests, warmup=10, headers=cookie)
+            )
+        worst = max(worst, timed(conn, URLS, requests=args.requests, warmup=10))
+        print(f"worst p95 over all pages and calls: {worst:.1f} ms")
 
 
 if __name__ == "__main__":
