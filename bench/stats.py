@@ -131,6 +131,7 @@ def main() -> None:
         "ADUAN_DATA_KEY": (VAR / "data_key").read_text().strip(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "false",
+        "CACHE_URL": "redis://127.0.0.1:6379/15",
     }
     signed_in = sessions(env, sorted({user for user, _page in DASHBOARDS}))
     with served(production) as conn:

@@ -158,6 +158,9 @@ class Report(models.Model):
             models.Index(fields=["agency", "state", "deadline_at"], name="report_agency_inbox"),
             models.Index(fields=["unit", "state", "deadline_at"], name="report_unit_inbox"),
             models.Index(fields=["state", "deadline_at"], name="report_state_deadline"),
+            # Open reports of a region, and those overdue, counted from the index alone
+            # (the statistics pages' "backlog now" of a province or regency).
+            models.Index(fields=["state", "region", "deadline_at"], name="report_state_region"),
             models.Index(fields=["reporter", "submitted_at"], name="report_reporter"),
             models.Index(fields=["submitted_at"], name="report_submitted"),
         ]

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -30,7 +30,7 @@ from aduan.lib.memo import reference_memo
 from aduan.regions.models import Region
 from aduan.reports.models import Channel, ReportType
 from aduan.stats.index import index_of
-from aduan.stats.metrics import ROMAN, Metrics, Period, Scope
+from aduan.stats.metrics import ROMAN, Metrics, Period, Scope, subregion_level
 from aduan.stats.models import COUNTERS, Grain, Rollup
 from aduan.stats.tables import Cell, Column, Table
 
@@ -300,7 +300,8 @@ def by_subregion(scope: Scope, period: Period) -> Table:
     if len(scope.region) > 2:
         raise ValueError("the roll-ups hold no region finer than a regency or city")
     field = "regency" if scope.region else "province"
-    counts = dict(_summed(_rows(scope, period), field))
+    below = Q(agency_id=scope.agency_id) & subregion_level(scope.region)
+    counts = dict(_summed(_rows(scope, period, where=below), field))
     names = region_names()
     wanted = [
         code
@@ -368,10 +369,15 @@ def period_slug(period: Period) -> str:
     return f"{start.isoformat()}-{end.isoformat()}"
 
 
-def _rows(scope: Scope, period: Period) -> QuerySet[Rollup]:
+def _rows(scope: Scope, period: Period, *, where: Q | None = None) -> QuerySet[Rollup]:
+    """The scope's roll-up rows in the period (``where`` instead of the scope's
+    own filter: another level of region)."""
     grain = Grain.MONTH if period.whole_months else Grain.DAY
     return Rollup.objects.filter(
-        scope.rollup_filter(), grain=grain, day__gte=period.start, day__lte=period.end
+        where if where is not None else scope.rollup_filter(),
+        grain=grain,
+        day__gte=period.start,
+        day__lte=period.end,
     )
 
 

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.lib.errors import InvalidInput
 from aduan.reports.models import OPEN_STATES, Report
-from aduan.stats.models import COUNTERS, Duration, Grain, Rollup
+from aduan.stats.models import ALL, COUNTERS, Duration, Grain, Rollup
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,12 +159,26 @@ class Scope:
     region: str = ""
 
     def rollup_filter(self) -> Q:
-        where = Q(agency_id=self.agency_id)
-        if len(self.region) == 2:
-            where &= Q(province=self.region)
-        elif self.region:
-            where &= Q(regency=self.region[:5])
-        return where
+        return Q(agency_id=self.agency_id) & region_level(self.region)
+
+
+def region_level(region: str) -> Q:
+    """The roll-up rows that hold a region's figures whole: the nation's ("" ),
+    a province's ("32") or a regency's or city's ("32.74") — one level, so that
+    nothing is counted twice."""
+    if not region:
+        return Q(province=ALL, regency=ALL)
+    if len(region) == 2:
+        return Q(province=region, regency=ALL)
+    return Q(province=region[:2], regency=region[:5])
+
+
+def subregion_level(region: str) -> Q:
+    """The rows of the level below: each province's (nationally), each regency's
+    and city's (in a province)."""
+    if not region:
+        return Q(regency=ALL) & ~Q(province=ALL)
+    return Q(province=region[:2]) & ~Q(regency=ALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,7 +303,7 @@ def _open_now(scope: Scope, now: datetime) -> tuple[int, int]:
     if scope.agency_id:
         reports = reports.filter(agency_id=scope.agency_id)
     if scope.region:
-        reports = reports.filter(region__code__startswith=scope.region)
+        reports = reports.filter(region_id__startswith=scope.region)
     backlog = reports.count()
     overdue = reports.filter(deadline_at__lt=now).count()
     return backlog, overdue

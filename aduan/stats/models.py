@@ -43,6 +43,16 @@ DIMENSIONS: tuple[str, ...] = (
 )
 
 
+# Each contribution is summed at three levels of region — its regency or city,
+# its province (regency ALL), the nation (province and regency ALL) — so that any
+# region's figures are a few rows, not every regency's.
+ALL = "*"
+
+# What a duration row is about: no type, category or channel (medians are of an
+# agency or a region, never broken down further).
+DURATION_DIMENSIONS: tuple[str, ...] = ("agency_id", "province", "regency", "day")
+
+
 class Grain(models.TextChoices):
     DAY = "d"
     MONTH = "m"  # day is the first of the month
@@ -94,19 +104,16 @@ class Rollup(Dimensions, Counters):
     grain = models.CharField(max_length=1, choices=Grain.choices)
 
     class Meta:
+        # The key serves every read: an agency (or 0), a region level, a span of days.
         constraints = [
             models.UniqueConstraint(fields=["grain", *DIMENSIONS], name="stats_rollup_key")
-        ]
-        indexes = [
-            models.Index(fields=["grain", "day", "agency_id"], name="stats_rollup_period"),
-            models.Index(fields=["grain", "agency_id", "day"], name="stats_rollup_agency"),
         ]
 
     def __str__(self) -> str:
         return f"{self.grain} {self.day} agency {self.agency_id} {self.regency}"
 
 
-class Duration(Dimensions):
+class Duration(models.Model):
     """How many contributions took ``days`` working days, to the first follow-up or
     to completion: medians and percentiles come from these, exactly."""
 
@@ -115,6 +122,10 @@ class Duration(Dimensions):
         COMPLETION = "completion"
 
     grain = models.CharField(max_length=1, choices=Grain.choices)
+    agency_id = models.IntegerField()
+    province = models.CharField(max_length=2)
+    regency = models.CharField(max_length=5)
+    day = models.DateField()
     measure = models.CharField(max_length=10, choices=Measure.choices)
     days = models.IntegerField()
     count = models.IntegerField(default=0)
@@ -122,11 +133,9 @@ class Duration(Dimensions):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["grain", *DIMENSIONS, "measure", "days"], name="stats_duration_key"
+                fields=["grain", *DURATION_DIMENSIONS, "measure", "days"],
+                name="stats_duration_key",
             )
-        ]
-        indexes = [
-            models.Index(fields=["grain", "day", "agency_id"], name="stats_duration_period"),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.db.models import Q, Sum
 
 from aduan.agencies.models import Agency
 from aduan.stats.index import Index, index_of
-from aduan.stats.metrics import Metrics, Period
+from aduan.stats.metrics import Metrics, Period, region_level
 from aduan.stats.models import COUNTERS, Grain, Rollup
 
 
@@ -86,6 +86,7 @@ def _ranked(agencies: list[Agency], period: Period) -> list[Row]:
     grain = Grain.MONTH if period.whole_months else Grain.DAY
     sums = (
         Rollup.objects.filter(
+            region_level(""),  # each agency's figures everywhere
             grain=grain,
             day__gte=period.start,
             day__lte=period.end,

@@ -23,7 +23,17 @@ from tqdm import tqdm
 from aduan.reports.models import Report, ReportEvent
 from aduan.stats import workers
 from aduan.stats.facts import Book, EventRow, Fact, ReportRow, report_facts
-from aduan.stats.models import COUNTERS, DIMENSIONS, Contribution, Duration, Grain, Pending, Rollup
+from aduan.stats.models import (
+    ALL,
+    COUNTERS,
+    DIMENSIONS,
+    DURATION_DIMENSIONS,
+    Contribution,
+    Duration,
+    Grain,
+    Pending,
+    Rollup,
+)
 
 logger = logging.getLogger("aduan.stats")
 
@@ -225,13 +235,19 @@ def _facts_of(
 def _add(rollups: dict[Key, list[int]], durations: dict[Key, int], fact: Fact, sign: int) -> None:
     values = fact.values()
     for grain, day in ((Grain.DAY, fact.day), (Grain.MONTH, fact.day.replace(day=1))):
-        key = (grain.value, *fact.key()[:3], day, *fact.key()[4:])
-        sums = rollups[key]
-        for index, value in enumerate(values):
-            sums[index] += sign * value
-        for measure, days in (("first", fact.first_days), ("completion", fact.completion_days)):
-            if days is not None:
-                durations[(*key, measure, days)] += sign
+        for province, regency in _levels(fact.province, fact.regency):
+            place = (grain.value, fact.agency_id, province, regency, day)
+            sums = rollups[(*place, fact.type, fact.category_id, fact.channel)]
+            for index, value in enumerate(values):
+                sums[index] += sign * value
+            for measure, days in (("first", fact.first_days), ("completion", fact.completion_days)):
+                if days is not None:
+                    durations[(*place, measure, days)] += sign
+
+
+def _levels(province: str, regency: str) -> tuple[tuple[str, str], ...]:
+    """Where a contribution is summed: its regency or city, its province, the nation."""
+    return ((province, regency), (province, ALL), (ALL, ALL))
 
 
 def _fact_of(row: Contribution) -> Fact:
@@ -281,42 +297,49 @@ def _insert_contributions(plain: list[tuple[Any, ...]]) -> None:
 
 
 def _sum_contributions() -> None:
-    """Writes the roll-ups and durations, day by day and month by month, as sums of
-    the contributions (into empty tables)."""
+    """Writes the roll-ups and durations, day by day and month by month, at each
+    level of region, as sums of the contributions (into empty tables)."""
     quote = connection.ops.quote_name
     source = quote(Contribution._meta.db_table)
-    grouped = [quote(c) for c in DIMENSIONS]
     if connection.vendor == "postgresql":
         month = "CAST(date_trunc('month', \"day\") AS date)"
     else:
         month = "date(\"day\", 'start of month')"
     sums = ", ".join(f"SUM({quote(c)})" for c in COUNTERS)
-    rollup = quote(Rollup._meta.db_table)
-    duration = quote(Duration._meta.db_table)
     rollup_columns = ", ".join(quote(c) for c in ["grain", *DIMENSIONS, *COUNTERS])
     duration_columns = ", ".join(
-        quote(c) for c in ["grain", *DIMENSIONS, "measure", "days", "count"]
+        quote(c) for c in ["grain", *DURATION_DIMENSIONS, "measure", "days", "count"]
     )
+    kinds = ", ".join(quote(c) for c in ("type", "category_id", "channel"))
+    everywhere = f"'{ALL}'"  # a constant of this module, not input
+    province, regency = quote("province"), quote("regency")
     # Table and column names are the models' own, quoted; values are parameters.
     statements: list[tuple[str, list[str]]] = []
     for grain, day in ((Grain.DAY, quote("day")), (Grain.MONTH, month)):
-        dimensions = ", ".join(day if c == quote("day") else c for c in grouped)
-        statements.append(
-            (
-                f"INSERT INTO {rollup} ({rollup_columns}) "  # noqa: S608
-                f"SELECT %s, {dimensions}, {sums} FROM {source} GROUP BY {dimensions}",
-                [grain.value],
-            )
-        )
-        for measure, days in (("first", "first_days"), ("completion", "completion_days")):
+        for places, grouped in (
+            ((province, regency), (province, regency)),
+            ((province, everywhere), (province,)),
+            ((everywhere, everywhere), ()),
+        ):
+            place = ", ".join((quote("agency_id"), *places, day))
+            group = ", ".join((quote("agency_id"), *grouped, day))
             statements.append(
                 (
-                    f"INSERT INTO {duration} ({duration_columns}) "  # noqa: S608
-                    f"SELECT %s, {dimensions}, %s, {quote(days)}, COUNT(*) FROM {source} "
-                    f"WHERE {quote(days)} IS NOT NULL GROUP BY {dimensions}, {quote(days)}",
-                    [grain.value, measure],
+                    f"INSERT INTO {quote(Rollup._meta.db_table)} ({rollup_columns}) "  # noqa: S608
+                    f"SELECT %s, {place}, {kinds}, {sums} FROM {source} "
+                    f"GROUP BY {group}, {kinds}",
+                    [grain.value],
                 )
             )
+            for measure, days in (("first", "first_days"), ("completion", "completion_days")):
+                statements.append(
+                    (
+                        f"INSERT INTO {quote(Duration._meta.db_table)} ({duration_columns}) "  # noqa: S608
+                        f"SELECT %s, {place}, %s, {quote(days)}, COUNT(*) FROM {source} "
+                        f"WHERE {quote(days)} IS NOT NULL GROUP BY {group}, {quote(days)}",
+                        [grain.value, measure],
+                    )
+                )
     with connection.cursor() as cursor:
         for sql, params in statements:
             cursor.execute(sql, params)
@@ -341,8 +364,8 @@ def _upsert_rollups(rows: dict[Key, list[int]]) -> None:
 def _upsert_durations(rows: dict[Key, int]) -> None:
     _upsert(
         Duration._meta.db_table,
-        ["grain", *DIMENSIONS, "measure", "days", "count"],
-        key=["grain", *DIMENSIONS, "measure", "days"],
+        ["grain", *DURATION_DIMENSIONS, "measure", "days", "count"],
+        key=["grain", *DURATION_DIMENSIONS, "measure", "days"],
         added=["count"],
         rows=[(*key, count) for key, count in sorted(rows.items(), key=_order)],
     )

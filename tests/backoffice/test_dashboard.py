@@ -21,12 +21,11 @@ from aduan.agencies.models import Agency, Unit
 from aduan.reports import services
 from aduan.reports.models import Report
 from aduan.stats.metrics import Period
-from aduan.stats.models import Rollup
 from aduan.stats.rankings import Board, ranking, ranking_of
 from tests.backoffice.conftest import StaffClient, client_of
 from tests.conftest import verified_client
 from tests.reports.conftest import Cast, MakeReport
-from tests.stats.rows import handled
+from tests.stats.rows import handled, rollup_row
 
 pytestmark = pytest.mark.django_db
 
@@ -324,17 +323,8 @@ def test_the_national_admin_sees_the_nation_and_the_boards(
 ) -> None:
     handled("pemda-32", date(2024, 1, 1), 20, 20, regency="32.73")
     handled("pemda-33", date(2024, 1, 1), 20, 10, regency="33.74")
-    Rollup.objects.create(  # the reports as a whole: the national figures
-        grain="m",
-        agency_id=0,
-        province="32",
-        regency="32.73",
-        day=date(2024, 1, 1),
-        type="complaint",
-        category_id=0,
-        channel="web",
-        received=45,
-    )
+    # The reports as a whole: the national figures.
+    rollup_row("", date(2024, 1, 1), regency="32.73", received=45)
     national = client_of(staff_client, cast.national)
     provinces = table(national, "tahun=2024&unduh=provinsi&format=csv")[1:]
     assert [row[:3] for row in provinces[:2]] == [
@@ -426,17 +416,7 @@ def test_a_period_or_download_that_makes_no_sense_is_refused(
 
 def test_a_custom_span_reads_the_daily_roll_ups(cast: Cast, staff_client: StaffClient) -> None:
     for day, received in ((date(2024, 1, 10), 3), (date(2024, 1, 20), 4), (date(2024, 2, 5), 5)):
-        Rollup.objects.create(
-            grain="d",
-            agency_id=cast.kota.pk,
-            province="32",
-            regency="32.74",
-            day=day,
-            type="complaint",
-            category_id=0,
-            channel="web",
-            received=received,
-        )
+        rollup_row("pemda-32-74", day, grain="d", received=received)
     client = client_of(staff_client, cast.agency_admin)
     monthly = by_first(table(client, "mulai=2024-01-15&sampai=2024-02-10&unduh=bulanan"))
     assert [(month, row[0]) for month, row in monthly.items()] == [
@@ -444,7 +424,11 @@ def test_a_custom_span_reads_the_daily_roll_ups(cast: Cast, staff_client: StaffC
         ("Feb 2024", "5"),
     ]
     header = table(client, "mulai=2024-01-15&sampai=2024-02-10&unduh=angka")[0]
-    assert header == ["Angka", "15 Januari 2024 – 10 Februari 2024", "19 Desember 2023 – 14 Januari 2024"]
+    assert header == [
+        "Angka",
+        "15 Januari 2024 – 10 Februari 2024",
+        "19 Desember 2023 – 14 Januari 2024",
+    ]
 
 
 # -- queries --------------------------------------------------------------------------

@@ -4,8 +4,10 @@ tests of what reads them (metrics, rankings, pages, cards, dashboards)."""
 from datetime import date
 from typing import Any
 
+from django.db.models import F
+
 from aduan.agencies.models import Agency
-from aduan.stats.models import Duration, Rollup
+from aduan.stats.models import ALL, DURATION_DIMENSIONS, Duration, Rollup
 
 
 def _key(agency: str, day: date, grain: str, regency: str, dims: dict[str, Any]) -> dict[str, Any]:
@@ -25,11 +27,31 @@ def _key(agency: str, day: date, grain: str, regency: str, dims: dict[str, Any])
     }
 
 
+def _levels(key: dict[str, Any]) -> list[dict[str, Any]]:
+    """The key at each level of region the worker sums at: its regency or city,
+    its province, the nation."""
+    province = key["province"]
+    places = ((province, key["regency"]), (province, ALL), (ALL, ALL))
+    return [key | {"province": p, "regency": r} for p, r in places]
+
+
 def rollup_row(
     agency: str, day: date, *, grain: str = "m", regency: str = "32.74", **counters: Any
 ) -> Rollup:
-    """A roll-up row holding exactly ``counters`` (the others zero)."""
-    return Rollup.objects.create(**_key(agency, day, grain, regency, counters), **counters)
+    """A roll-up row holding exactly ``counters`` (the others zero), at every level
+    of region; returns the regency's."""
+    key = _key(agency, day, grain, regency, counters)
+    rows: list[Rollup] = [_added(Rollup, level, counters) for level in _levels(key)]
+    return rows[0]
+
+
+def _added(model: Any, key: dict[str, Any], counters: dict[str, int]) -> Any:
+    """The row with that key with ``counters`` added (as the worker adds them)."""
+    row, created = model.objects.get_or_create(**key, defaults=counters)
+    if not created:
+        model.objects.filter(pk=row.pk).update(**{n: F(n) + v for n, v in counters.items()})
+        row.refresh_from_db()
+    return row
 
 
 def handled(
@@ -61,7 +83,8 @@ def durations(
     agency: str, day: date, measure: str, counted: dict[int, int], *, grain: str = "m"
 ) -> None:
     """How many reports took how many working days (``{days: count}``)."""
-    for days, count in counted.items():
-        Duration.objects.create(
-            **_key(agency, day, grain, "32.74", {}), measure=measure, days=days, count=count
-        )
+    key = _key(agency, day, grain, "32.74", {})
+    for level in _levels(key):
+        place = {name: level[name] for name in ("grain", *DURATION_DIMENSIONS)}
+        for days, count in counted.items():
+            _added(Duration, place | {"measure": measure, "days": days}, {"count": count})

@@ -17,6 +17,7 @@ from aduan.lib.errors import AduanError
 from aduan.reports import services
 from aduan.reports.models import Report
 from aduan.reports.policy import Actor
+from aduan.stats.metrics import region_level
 from aduan.stats.models import COUNTERS, Contribution, Duration, Pending, Rollup
 from aduan.stats.services import stats_rebuild, stats_update_due
 from tests.reports.conftest import ROLE_NAMES, Cast
@@ -91,10 +92,11 @@ def snapshot() -> tuple[dict[Any, tuple[int, ...]], dict[Any, int], list[Any]]:
     for row in Rollup.objects.all():
         values = tuple(getattr(row, name) for name in COUNTERS)
         if any(values):
-            key = (row.grain, row.agency_id, row.regency, row.day, row.type, row.category_id)
+            place = (row.grain, row.agency_id, row.province, row.regency, row.day)
+            key = (*place, row.type, row.category_id)
             rollups[(*key, row.channel)] = values
     durations = {
-        (d.grain, d.agency_id, d.regency, d.day, d.measure, d.days, d.channel): d.count
+        (d.grain, d.agency_id, d.province, d.regency, d.day, d.measure, d.days): d.count
         for d in Duration.objects.all()
         if d.count
     }
@@ -156,11 +158,13 @@ def test_every_change_is_queued_in_its_own_transaction(cast: Cast, make_report: 
     assert list(Pending.objects.values_list("report_id", flat=True)) == [report.pk, report.pk]
     assert stats_update_due() == 1
     assert not Pending.objects.exists()
-    whole = Rollup.objects.get(grain="d", agency_id=0)
-    held = Rollup.objects.get(grain="d", agency_id=cast.kota.pk)
+    whole = Rollup.objects.get(region_level(""), grain="d", agency_id=0)
+    held = Rollup.objects.get(region_level(""), grain="d", agency_id=cast.kota.pk)
     assert (whole.received, whole.dispositioned) == (1, 1)
     assert (held.received, held.followed_up) == (1, 0)
-    assert Rollup.objects.filter(grain="m").count() == 2
+    # The whole report and the agency's holding, each in its regency, province and nation.
+    assert Rollup.objects.filter(grain="m").count() == 2 * 3
+    assert Rollup.objects.get(region_level("32"), grain="m", agency_id=0).received == 1
 
 
 def test_the_command_rebuilds_with_a_progress_bar(
@@ -173,7 +177,7 @@ def test_the_command_rebuilds_with_a_progress_bar(
     out = capsys.readouterr()
     assert "Statistics rebuilt from 2 reports." in out.out
     assert "Statistics" in out.err  # tqdm writes its bar to stderr
-    assert Rollup.objects.get(grain="d", agency_id=0).received == 2
+    assert Rollup.objects.get(region_level(""), grain="d", agency_id=0).received == 2
 
 
 @pytest.mark.postgres_only
