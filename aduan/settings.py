@@ -311,6 +311,10 @@ STATS_INDEX_CATEGORIES = env_numbers(
     {"sangat_responsif": 90, "responsif": 75, "cukup_responsif": 50},
 )
 STATS_MIN_REPORTS = env_int("ADUAN_STATS_MIN_REPORTS", 10, minimum=1)
+# How long a breakdown's sums (per month, category, channel, region …) are kept in
+# the cache: a national page sums many roll-up rows, and its figures may be this
+# many seconds behind the roll-ups (0: always summed afresh).
+STATS_CACHE_SECONDS = env_int("ADUAN_STATS_CACHE_SECONDS", 60, minimum=0)
 if not any(STATS_INDEX_WEIGHTS.values()):
     raise ImproperlyConfigured("ADUAN_STATS_INDEX_WEIGHTS: at least one weight must be above 0")
 

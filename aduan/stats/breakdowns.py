@@ -14,10 +14,13 @@ index of a group with too few reports.
 Labels are in the active language when the table is made; codes (regions) stay
 in a column of their own so downloads can be joined to other data."""
 
+import hashlib
 from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
@@ -31,7 +34,7 @@ from aduan.regions.models import Region
 from aduan.reports.models import Channel, ReportType
 from aduan.stats.index import index_of
 from aduan.stats.metrics import ROMAN, Metrics, Period, Scope, subregion_level
-from aduan.stats.models import COUNTERS, Grain, Rollup
+from aduan.stats.models import COUNTERS, Rollup
 from aduan.stats.tables import Cell, Column, Table
 
 Counts = dict[str, int]
@@ -300,14 +303,19 @@ def by_subregion(scope: Scope, period: Period) -> Table:
     if len(scope.region) > 2:
         raise ValueError("the roll-ups hold no region finer than a regency or city")
     field = "regency" if scope.region else "province"
-    below = Q(agency_id=scope.agency_id) & subregion_level(scope.region)
-    counts = dict(_summed(_rows(scope, period, where=below), field))
     names = region_names()
     wanted = [
         code
         for code in names
         if (len(code) == 5 and code[:2] == scope.region) or (len(code) == 2 and not scope.region)
     ]
+    # Named one by one, with the codes of reports placed no finer ("" nationally,
+    # the province's own code in a province): each is a short range of the key.
+    codes = [*wanted, scope.region]
+    below = (
+        Q(agency_id=scope.agency_id) & subregion_level(scope.region) & Q(**{f"{field}__in": codes})
+    )
+    counts = dict(_summed(_rows(scope, period, where=below), field))
     unplaced: Counts = {}
     for code, summed in counts.items():
         if code not in names or code == scope.region:
@@ -372,21 +380,31 @@ def period_slug(period: Period) -> str:
 def _rows(scope: Scope, period: Period, *, where: Q | None = None) -> QuerySet[Rollup]:
     """The scope's roll-up rows in the period (``where`` instead of the scope's
     own filter: another level of region)."""
-    grain = Grain.MONTH if period.whole_months else Grain.DAY
     return Rollup.objects.filter(
-        where if where is not None else scope.rollup_filter(),
-        grain=grain,
-        day__gte=period.start,
-        day__lte=period.end,
+        where if where is not None else scope.rollup_filter(), period.rollup_filter()
     )
 
 
 def _summed(rows: QuerySet[Rollup], key: str) -> Iterator[tuple[Any, Counts]]:
     """Each value of the field ``key`` among the rows, with every counter summed
-    over the rows that have it."""
+    over the rows that have it — kept in the cache for STATS_CACHE_SECONDS, under
+    the query itself (the same question, the same answer)."""
     grouped = rows.values_list(key).annotate(*(Sum(name) for name in COUNTERS)).order_by()
-    for value, *sums in grouped:
-        yield value, {name: int(total or 0) for name, total in zip(COUNTERS, sums, strict=True)}
+    sql, params = grouped.query.sql_with_params()
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+
+    def summed() -> list[tuple[Any, Counts]]:
+        return [
+            (value, {name: int(total or 0) for name, total in zip(COUNTERS, sums, strict=True)})
+            for value, *sums in grouped
+        ]
+
+    seconds = settings.STATS_CACHE_SECONDS
+    if not seconds:
+        yield from summed()
+        return
+    found = cache.get_or_set(f"stats:sums:{digest}", summed, seconds)
+    yield from found or []
 
 
 def _add(into: Counts, counts: Counts) -> None:

@@ -45,6 +45,22 @@ class Period:
     def whole_months(self) -> bool:
         return self.start.day == 1 and self.end == _month_end(self.end)
 
+    def rollup_filter(self) -> Q:
+        """The roll-up rows that sum to the period: its whole months from the
+        monthly rows, only the days at its ends from the daily ones (a span of half
+        a year reads some forty days, not every one)."""
+        first = self.start if self.start.day == 1 else _month_end(self.start) + timedelta(days=1)
+        end_month = self.end.replace(day=1)
+        last = end_month if self.end == _month_end(self.end) else _months_before(end_month, 1)
+        if first > last:  # no whole month inside: the days alone
+            return Q(grain=Grain.DAY, day__gte=self.start, day__lte=self.end)
+        where = Q(grain=Grain.MONTH, day__gte=first, day__lte=last)
+        if self.start < first:
+            where |= Q(grain=Grain.DAY, day__gte=self.start, day__lt=first)
+        if self.end > _month_end(last):
+            where |= Q(grain=Grain.DAY, day__gt=_month_end(last), day__lte=self.end)
+        return where
+
     def previous(self) -> "Period":
         """The period of the same length just before (a year before a year, the
         month before a month), for the movement in rankings."""
@@ -250,16 +266,11 @@ class Metrics:
 
 def metrics(scope: Scope, period: Period, *, now: datetime | None = None) -> Metrics:
     """Every figure for the scope and period (three queries, whatever the span)."""
-    grain = Grain.MONTH if period.whole_months else Grain.DAY
-    rows = Rollup.objects.filter(
-        scope.rollup_filter(), grain=grain, day__gte=period.start, day__lte=period.end
-    )
+    rows = Rollup.objects.filter(scope.rollup_filter(), period.rollup_filter())
     sums = rows.aggregate(**{name: Sum(name) for name in COUNTERS})
     counts = {name: int(value or 0) for name, value in sums.items()}
     durations = (
-        Duration.objects.filter(
-            scope.rollup_filter(), grain=grain, day__gte=period.start, day__lte=period.end
-        )
+        Duration.objects.filter(scope.rollup_filter(), period.rollup_filter())
         .values_list("measure", "days")
         .annotate(total=Sum("count"))
         .order_by("measure", "days")
@@ -303,7 +314,7 @@ def _open_now(scope: Scope, now: datetime) -> tuple[int, int]:
     if scope.agency_id:
         reports = reports.filter(agency_id=scope.agency_id)
     if scope.region:
-        reports = reports.filter(region_id__startswith=scope.region)
+        reports = reports.filter(region__code__startswith=scope.region)
     backlog = reports.count()
     overdue = reports.filter(deadline_at__lt=now).count()
     return backlog, overdue

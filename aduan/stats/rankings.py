@@ -14,7 +14,7 @@ from django.db.models import Q, Sum
 from aduan.agencies.models import Agency
 from aduan.stats.index import Index, index_of
 from aduan.stats.metrics import Metrics, Period, region_level
-from aduan.stats.models import COUNTERS, Grain, Rollup
+from aduan.stats.models import COUNTERS, Rollup
 
 
 class Board(StrEnum):
@@ -83,13 +83,10 @@ def _agencies(board: Board, province: str) -> list[Agency]:
 
 
 def _ranked(agencies: list[Agency], period: Period) -> list[Row]:
-    grain = Grain.MONTH if period.whole_months else Grain.DAY
     sums = (
         Rollup.objects.filter(
             region_level(""),  # each agency's figures everywhere
-            grain=grain,
-            day__gte=period.start,
-            day__lte=period.end,
+            period.rollup_filter(),
             agency_id__in=[agency.pk for agency in agencies],
         )
         .values_list("agency_id")

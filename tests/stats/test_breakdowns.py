@@ -243,3 +243,16 @@ def test_the_period_names_its_files() -> None:
     assert breakdowns.period_slug(Period.month(2026, 3)) == "2026-03"
     span = Period(date(2026, 1, 1), date(2026, 2, 28))
     assert breakdowns.period_slug(span) == "2026-01-01-2026-02-28"
+
+
+def test_sums_are_kept_for_a_while_then_summed_afresh(
+    settings: Any, django_assert_num_queries: Any
+) -> None:
+    year = Period.year(2026)
+    rollup(date(2026, 1, 1), 5)
+    assert breakdowns.by_channel(Scope(), year).column("received") == [5]
+    rollup(date(2026, 1, 1), 2, channel="sms")
+    with django_assert_num_queries(0):  # the same question: the kept answer
+        assert breakdowns.by_channel(Scope(), year).column("received") == [5]
+    settings.STATS_CACHE_SECONDS = 0
+    assert sorted(breakdowns.by_channel(Scope(), year).column("received")) == [2, 5]

@@ -12,6 +12,7 @@ from aduan.reports.models import Report
 from aduan.stats.metrics import Period, Scope, _spread, metrics
 from aduan.stats.services import stats_update_due
 from tests.reports.conftest import Cast
+from tests.stats.rows import rollup_row
 
 pytestmark = pytest.mark.django_db
 
@@ -179,3 +180,28 @@ def test_backlog_and_overdue_are_now(cast: Cast, make_report: MakeReport) -> Non
     kota = metrics(Scope(agency_id=cast.kota.pk), YEAR, now=now)
     assert (kota.backlog, kota.overdue) == (2, 2)
     assert metrics(Scope(agency_id=cast.kota.pk), YEAR, now=at("2026-01-06")).overdue == 0
+
+
+def test_any_span_reads_whole_months_monthly_and_its_ends_daily() -> None:
+    """A day's figures in the daily rows, their month's sum in the monthly ones:
+    every span sums to the days in it, whichever rows it reads."""
+    first = date(2025, 11, 1)
+    for offset in range(120):  # Nov 2025 – Feb 2026
+        day = first + timedelta(days=offset)
+        rollup_row("", day, grain="d", received=day.day)
+    for month in (date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1), date(2026, 2, 1)):
+        days = [first + timedelta(days=n) for n in range(120)]
+        total = sum(d.day for d in days if d.replace(day=1) == month)
+        rollup_row("", month, grain="m", received=total)
+    spans = [
+        (date(2025, 11, 1), date(2026, 2, 28)),
+        (date(2025, 11, 10), date(2026, 2, 20)),
+        (date(2025, 11, 10), date(2025, 11, 20)),
+        (date(2025, 11, 30), date(2025, 12, 1)),
+        (date(2025, 12, 1), date(2025, 12, 31)),
+        (date(2025, 12, 2), date(2026, 1, 31)),
+        (date(2025, 12, 1), date(2026, 1, 30)),
+    ]
+    for start, end in spans:
+        expected = sum((start + timedelta(days=n)).day for n in range((end - start).days + 1))
+        assert metrics(Scope(), Period(start, end)).received == expected, (start, end)
