@@ -14,14 +14,9 @@ index of a group with too few reports.
 Labels are in the active language when the table is made; codes (regions) stay
 in a column of their own so downloads can be joined to other data."""
 
-import hashlib
-from collections.abc import Iterator
 from datetime import date
-from typing import Any
 
-from django.conf import settings
-from django.core.cache import cache
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.formats import date_format
 from django.utils.functional import Promise
@@ -33,8 +28,8 @@ from aduan.lib.memo import reference_memo
 from aduan.regions.models import Region
 from aduan.reports.models import Channel, ReportType
 from aduan.stats.index import index_of
-from aduan.stats.metrics import ROMAN, Metrics, Period, Scope, subregion_level
-from aduan.stats.models import COUNTERS, Rollup
+from aduan.stats.metrics import ROMAN, Metrics, Period, Scope, subregion_level, summed
+from aduan.stats.models import Rollup
 from aduan.stats.tables import Cell, Column, Table
 
 Counts = dict[str, int]
@@ -142,8 +137,8 @@ def monthly_counts(scope: Scope, period: Period) -> dict[date, Counts]:
     a roll-up row, keyed by the month's first day. One query."""
     rows = _rows(scope, period)
     if period.whole_months:
-        return dict(_summed(rows, "day"))
-    return dict(_summed(rows.annotate(month=TruncMonth("day")), "month"))
+        return dict(summed(rows, "day"))
+    return dict(summed(rows.annotate(month=TruncMonth("day")), "month"))
 
 
 def months(period: Period) -> list[date]:
@@ -197,7 +192,7 @@ def by_category(scope: Scope, period: Period, *, subcategories: bool = False) ->
     memory)."""
     names = _category_names()
     grouped: dict[int, Counts] = {}
-    for category_id, counts in _summed(_rows(scope, period), "category_id"):
+    for category_id, counts in summed(_rows(scope, period), "category_id"):
         if not subcategories:
             category_id = names[category_id][0] if category_id in names else category_id
         _add(grouped.setdefault(category_id, {}), counts)
@@ -214,7 +209,7 @@ def by_channel(scope: Scope, period: Period) -> Table:
     labels = dict(Channel.choices)
     labelled = [
         (str(labels.get(channel, channel)), False, counts)
-        for channel, counts in _summed(_rows(scope, period), "channel")
+        for channel, counts in summed(_rows(scope, period), "channel")
     ]
     return _shares(_("Laporan per kanal"), Column("channel", _("Kanal")), labelled, period)
 
@@ -225,7 +220,7 @@ def by_type(scope: Scope, period: Period) -> Table:
     labels = dict(ReportType.choices)
     labelled = [
         (str(labels.get(kind, kind)), False, counts)
-        for kind, counts in _summed(_rows(scope, period), "type")
+        for kind, counts in summed(_rows(scope, period), "type")
     ]
     return _shares(_("Laporan per jenis"), Column("type", _("Jenis laporan")), labelled, period)
 
@@ -315,11 +310,11 @@ def by_subregion(scope: Scope, period: Period) -> Table:
     below = (
         Q(agency_id=scope.agency_id) & subregion_level(scope.region) & Q(**{f"{field}__in": codes})
     )
-    counts = dict(_summed(_rows(scope, period, where=below), field))
+    counts = dict(summed(_rows(scope, period, where=below), field))
     unplaced: Counts = {}
-    for code, summed in counts.items():
+    for code, region_counts in counts.items():
         if code not in names or code == scope.region:
-            _add(unplaced, summed)
+            _add(unplaced, region_counts)
     rows = [_region_row(code, names[code], counts.get(code, {})) for code in sorted(wanted)]
     if unplaced.get("received", 0):
         rows.append(_region_row("", _unplaced_label(scope), unplaced))
@@ -383,28 +378,6 @@ def _rows(scope: Scope, period: Period, *, where: Q | None = None) -> QuerySet[R
     return Rollup.objects.filter(
         where if where is not None else scope.rollup_filter(), period.rollup_filter()
     )
-
-
-def _summed(rows: QuerySet[Rollup], key: str) -> Iterator[tuple[Any, Counts]]:
-    """Each value of the field ``key`` among the rows, with every counter summed
-    over the rows that have it — kept in the cache for STATS_CACHE_SECONDS, under
-    the query itself (the same question, the same answer)."""
-    grouped = rows.values_list(key).annotate(*(Sum(name) for name in COUNTERS)).order_by()
-    sql, params = grouped.query.sql_with_params()
-    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
-
-    def summed() -> list[tuple[Any, Counts]]:
-        return [
-            (value, {name: int(total or 0) for name, total in zip(COUNTERS, sums, strict=True)})
-            for value, *sums in grouped
-        ]
-
-    seconds = settings.STATS_CACHE_SECONDS
-    if not seconds:
-        yield from summed()
-        return
-    found = cache.get_or_set(f"stats:sums:{digest}", summed, seconds)
-    yield from found or []
 
 
 def _add(into: Counts, counts: Counts) -> None:

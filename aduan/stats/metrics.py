@@ -5,11 +5,15 @@ other span from the daily ones. Medians and 90th percentiles come from the
 counts of working days, so they are exact, not estimates. Backlog and overdue
 are "now", read from the open reports."""
 
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Self
+from typing import Any, Self
 
-from django.db.models import Q, Sum
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -318,3 +322,25 @@ def _open_now(scope: Scope, now: datetime) -> tuple[int, int]:
     backlog = reports.count()
     overdue = reports.filter(deadline_at__lt=now).count()
     return backlog, overdue
+
+
+def summed(rows: QuerySet[Rollup], key: str) -> Iterator[tuple[Any, dict[str, int]]]:
+    """Each value of the field ``key`` among the rows, with every counter summed
+    over the rows that have it — kept in the cache for STATS_CACHE_SECONDS, under
+    the query itself (the same question, the same answer)."""
+    grouped = rows.values_list(key).annotate(*(Sum(name) for name in COUNTERS)).order_by()
+    sql, params = grouped.query.sql_with_params()
+    digest = hashlib.sha256(repr((sql, params)).encode()).hexdigest()
+
+    def summed() -> list[tuple[Any, dict[str, int]]]:
+        return [
+            (value, {name: int(total or 0) for name, total in zip(COUNTERS, sums, strict=True)})
+            for value, *sums in grouped
+        ]
+
+    seconds = settings.STATS_CACHE_SECONDS
+    if not seconds:
+        yield from summed()
+        return
+    found = cache.get_or_set(f"stats:sums:{digest}", summed, seconds)
+    yield from found or []

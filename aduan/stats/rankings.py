@@ -9,12 +9,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from django.db.models import Q, Sum
+from django.db.models import Q
 
 from aduan.agencies.models import Agency
 from aduan.stats.index import Index, index_of
-from aduan.stats.metrics import Metrics, Period, region_level
-from aduan.stats.models import COUNTERS, Rollup
+from aduan.stats.metrics import Metrics, Period, region_level, summed
+from aduan.stats.models import Rollup
 
 
 class Board(StrEnum):
@@ -83,20 +83,12 @@ def _agencies(board: Board, province: str) -> list[Agency]:
 
 
 def _ranked(agencies: list[Agency], period: Period) -> list[Row]:
-    sums = (
-        Rollup.objects.filter(
-            region_level(""),  # each agency's figures everywhere
-            period.rollup_filter(),
-            agency_id__in=[agency.pk for agency in agencies],
-        )
-        .values_list("agency_id")
-        .annotate(*(Sum(name) for name in COUNTERS))
-        .order_by()
+    rows_of = Rollup.objects.filter(
+        region_level(""),  # each agency's figures everywhere
+        period.rollup_filter(),
+        agency_id__in=[agency.pk for agency in agencies],
     )
-    counts = {
-        agency_id: {name: int(value or 0) for name, value in zip(COUNTERS, values, strict=True)}
-        for agency_id, *values in sums
-    }
+    counts = dict(summed(rows_of, "agency_id"))
     rows = []
     for agency in agencies:
         figures = Metrics(counts=counts.get(agency.pk, {}))
