@@ -15,6 +15,7 @@ Labels are in the active language when the table is made; codes (regions) stay
 in a column of their own so downloads can be joined to other data."""
 
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -206,23 +207,31 @@ def by_category(scope: Scope, period: Period, *, subcategories: bool = False) ->
 def by_channel(scope: Scope, period: Period) -> Table:
     """By the channel reports came in through (web, app, SMS 1708, …), most
     reports first. Columns: ``channel`` and those of ``by_category``. One query."""
-    labels = dict(Channel.choices)
-    labelled = [
-        (str(labels.get(channel, channel)), False, counts)
-        for channel, counts in summed(_rows(scope, period), "channel")
-    ]
-    return _shares(_("Laporan per kanal"), Column("channel", _("Kanal")), labelled, period)
+    column = Column("channel", _("Kanal"))
+    return _by_choice(scope, period, column, Channel.choices, _("Laporan per kanal"))
 
 
 def by_type(scope: Scope, period: Period) -> Table:
     """By report type (complaint, aspiration, information request), most
     reports first. Columns: ``type`` and those of ``by_category``. One query."""
-    labels = dict(ReportType.choices)
+    column = Column("type", _("Jenis laporan"))
+    return _by_choice(scope, period, column, ReportType.choices, _("Laporan per jenis"))
+
+
+def _by_choice(
+    scope: Scope,
+    period: Period,
+    column: Column,
+    choices: list[tuple[str, Any]],
+    caption: str | Promise,
+) -> Table:
+    """By a field of fixed choices (named as the column's key), labelled."""
+    labels = dict(choices)
     labelled = [
-        (str(labels.get(kind, kind)), False, counts)
-        for kind, counts in summed(_rows(scope, period), "type")
+        (str(labels.get(value, value)), False, counts)
+        for value, counts in summed(_rows(scope, period), column.key)
     ]
-    return _shares(_("Laporan per jenis"), Column("type", _("Jenis laporan")), labelled, period)
+    return _shares(caption, column, labelled, period)
 
 
 def _shares(
