@@ -33,6 +33,10 @@ def _children(pid: int) -> list[int]:
     return [int(line) for line in out.split()]
 
 
+def _sigint_ignored() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 @pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM])
 def test_serve_answers_and_a_signal_stops_web_and_worker(tmp_path: Path, stop: int) -> None:
     env = {**os.environ, "ADUAN_VAR_DIR": str(tmp_path)}
@@ -45,6 +49,9 @@ def test_serve_answers_and_a_signal_stops_web_and_worker(tmp_path: Path, stop: i
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
+        # Started as a shell without job control starts a background command: with
+        # SIGINT ignored. Ctrl-C (SIGINT) must stop it all the same.
+        preexec_fn=_sigint_ignored,
     )
     try:
         deadline = time.monotonic() + 30

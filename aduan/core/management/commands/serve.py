@@ -16,8 +16,11 @@ class Command(BaseCommand):
         parser.add_argument("--no-worker", action="store_true", help="Serve the web only.")
 
     def handle(self, *args: Any, addr: str, no_worker: bool, **options: Any) -> None:
-        # SIGTERM (a process manager stopping us) stops both, like Ctrl-C does.
+        # SIGTERM (a process manager stopping us) stops both, and so does SIGINT
+        # (Ctrl-C) — also when we were started with it ignored, as a shell without
+        # job control starts background commands, and Python leaves it so.
         signal.signal(signal.SIGTERM, _exit)
+        signal.signal(signal.SIGINT, _exit)
         worker = None
         if not no_worker:
             worker = subprocess.Popen([sys.executable, "-m", "aduan", "worker", "--verbosity=0"])
