@@ -1,32 +1,104 @@
-"""Runs the linters, then every test on SQLite and on PostgreSQL.
+"""`make test`: the linters, then every test on SQLite and on PostgreSQL — side by side.
+
+The machine has two cores: the two databases' runs go at once, one pytest process
+each, with the linters beside them. Each part writes its output to
+var/test-reports/<part>.log; while they run, a line every half minute says how far
+each has come; at the end each part's result is one line, then the output of every
+part that failed (its failures together), then the closing count over both databases.
 
 PostgreSQL comes from TEST_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/
-postgres; the tests create and drop their own database beside it). When it cannot be
+postgres; the tests create and drop their own databases beside it). When it cannot be
 reached the PostgreSQL run is skipped with a message, except under CI=true, where an
 unreachable PostgreSQL is a failure.
+
+Arguments are handed to both pytest runs (``scripts/run_tests.py -k journey``).
 """
 
 import os
+import re
 import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 REPORTS = Path("var/test-reports")
+PROGRESS_EVERY = 30.0
+_PERCENT = re.compile(rb"\[\s*(\d+)%\]")
 
 
-def run(title: str, command: list[str], env: dict[str, str] | None = None) -> bool:
-    print(f"\n== {title}: {' '.join(command)}", flush=True)
-    started = time.monotonic()
-    code = subprocess.call(command, env=env)  # noqa: S603
-    print(
-        f"== {title}: {'ok' if code == 0 else f'FAILED ({code})'} "
-        f"in {time.monotonic() - started:.0f} s",
-        flush=True,
-    )
-    return code == 0
+@dataclass
+class Part:
+    """One thing the run checks: a chain of commands whose output goes to one log."""
+
+    title: str
+    commands: list[list[str]]
+    env: dict[str, str] | None = None
+    log: Path = field(init=False)
+    started: float = 0.0
+    finished: float | None = None
+    failed: bool = False
+    _process: subprocess.Popen[bytes] | None = None
+    _pending: list[list[str]] = field(default_factory=list)
+    _out: IO[bytes] | None = None
+
+    def __post_init__(self) -> None:
+        self.log = REPORTS / f"{self.title.replace(' ', '-')}.log"
+
+    def start(self) -> None:
+        self.started = time.monotonic()
+        self._out = self.log.open("wb")
+        self._pending = list(self.commands)
+        self._next()
+
+    def _next(self) -> None:
+        command = self._pending.pop(0)
+        assert self._out is not None
+        self._out.write(f"$ {' '.join(command)}\n".encode())
+        self._out.flush()
+        self._process = subprocess.Popen(  # noqa: S603
+            command, env=self.env, stdout=self._out, stderr=subprocess.STDOUT
+        )
+
+    def poll(self) -> bool:
+        """True once every command has run (each runs, whatever the one before did)."""
+        if self.finished is not None:
+            return True
+        assert self._process is not None and self._out is not None
+        code = self._process.poll()
+        if code is None:
+            return False
+        self.failed = self.failed or code != 0
+        if self._pending:
+            self._next()
+            return False
+        self._out.close()
+        self.finished = time.monotonic()
+        return True
+
+    def progress(self) -> str:
+        if self.finished is not None:
+            return "failed" if self.failed else "ok"
+        percents = _PERCENT.findall(self.log.read_bytes()[-4096:])
+        return f"{int(percents[-1])}%" if percents else "…"
+
+    def verdict(self) -> str:
+        seconds = (self.finished or time.monotonic()) - self.started
+        summary = _last_summary(self.log)
+        return f"== {self.title}: {'FAILED' if self.failed else 'ok'} in {seconds:.0f} s" + (
+            f" — {summary}" if summary else ""
+        )
+
+
+def _last_summary(log: Path) -> str:
+    """pytest's closing line (``1445 passed, 2 skipped in 530.12s``), if any."""
+    for line in reversed(log.read_text(errors="replace").splitlines()[-20:]):
+        if re.search(r"\b(passed|failed|error|no tests ran)\b", line) and " in " in line:
+            return line.strip("= ")
+    return ""
 
 
 def postgres_reachable(url: str) -> str | None:
@@ -42,11 +114,12 @@ def postgres_reachable(url: str) -> str | None:
         return str(error).strip().splitlines()[0]
 
 
-def pytest_run(title: str, database_url: str, args: list[str]) -> bool:
+def pytest_part(title: str, database_url: str, args: list[str]) -> Part:
     report = REPORTS / f"{title.replace(' ', '-')}.xml"
     report.unlink(missing_ok=True)
-    command = [sys.executable, "-m", "pytest", f"--junit-xml={report}", *args]
-    return run(title, command, {**os.environ, "DATABASE_URL": database_url})
+    # A fresh template database: every run proves the migrations and the loader.
+    command = [sys.executable, "-m", "pytest", "--fresh-template", f"--junit-xml={report}", *args]
+    return Part(title, [command], {**os.environ, "DATABASE_URL": database_url})
 
 
 def counted() -> tuple[int, int, int]:
@@ -64,33 +137,64 @@ def main() -> int:
     python = sys.executable
     pytest_args = sys.argv[1:]
     in_ci = os.environ.get("CI", "").lower() == "true"
-    results = [
-        run("ruff", [python, "-m", "ruff", "check", "."]),
-        run("ruff format", [python, "-m", "ruff", "format", "--check", "."]),
-        run("mypy", [python, "-m", "mypy", "."]),
-    ]
-
     REPORTS.mkdir(parents=True, exist_ok=True)
-    for report in REPORTS.glob("*.xml"):
-        report.unlink()
-    results.append(pytest_run("tests on SQLite", "sqlite:///:memory:", pytest_args))
+    for old in [*REPORTS.glob("*.xml"), *REPORTS.glob("*.log")]:
+        old.unlink()
 
+    parts = [
+        Part(
+            "lint",
+            [
+                [python, "-m", "ruff", "check", "."],
+                [python, "-m", "ruff", "format", "--check", "."],
+                [python, "-m", "mypy", "."],
+            ],
+        ),
+        pytest_part("tests on SQLite", "sqlite:///:memory:", pytest_args),
+    ]
+    broken: list[str] = []
     pg_url = os.environ.get("TEST_DATABASE_URL", DEFAULT_PG)
     problem = postgres_reachable(pg_url)
     if problem is None:
-        results.append(pytest_run("tests on PostgreSQL", pg_url, pytest_args))
+        parts.append(pytest_part("tests on PostgreSQL", pg_url, pytest_args))
     elif in_ci:
-        print(f"\n== tests on PostgreSQL: FAILED — {pg_url} unreachable under CI: {problem}")
-        results.append(False)
+        broken.append(f"== tests on PostgreSQL: FAILED — {pg_url} unreachable under CI: {problem}")
     else:
-        print(f"\n== tests on PostgreSQL: SKIPPED — {pg_url} unreachable: {problem}")
+        print(f"== tests on PostgreSQL: SKIPPED — {pg_url} unreachable: {problem}")
 
-    passed, failed, skipped = counted()
-    broken = results.count(False)
-    print(f"\nsuites (linters and test runs): {len(results) - broken} ok, {broken} failed")
+    started = time.monotonic()
+    for part in parts:
+        print(f"== {part.title}: started (output in {part.log})", flush=True)
+        part.start()
+    shown = started
+    while not all(part.poll() for part in parts):
+        time.sleep(0.5)
+        if time.monotonic() - shown >= PROGRESS_EVERY:
+            shown = time.monotonic()
+            elapsed = int(shown - started)
+            states = " · ".join(f"{part.title} {part.progress()}" for part in parts)
+            print(f"   {elapsed // 60}:{elapsed % 60:02d}  {states}", flush=True)
+
+    print()
+    for part in parts:
+        print(part.verdict())
+    for part in parts:
+        if part.failed:
+            print(f"\n{'=' * 30} output of {part.title} {'=' * 30}")
+            print(part.log.read_text(errors="replace"), flush=True)
+    for line in broken:
+        print(line)
+
+    failed = broken + [part.title for part in parts if part.failed]
+    passed, failures, skipped = counted()
+    total = len(parts) + len(broken)
+    print(f"\nparts (linters and test runs): {total - len(failed)} ok, {len(failed)} failed")
+    print(f"in {time.monotonic() - started:.0f} s")
     # The closing line counts tests over both databases.
-    print(f"tests: {passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
-    return 0 if broken == 0 else 1
+    print(
+        f"tests: {passed} passed, {failures} failed" + (f", {skipped} skipped" if skipped else "")
+    )
+    return 0 if not failed else 1
 
 
 if __name__ == "__main__":

@@ -1,23 +1,21 @@
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.apps import apps as django_apps
+from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
-from pytest_django.plugin import blocking_manager_key
 
 from aduan.lib.memo import reference_memo_clear
-from aduan.reference.services import reference_data_load
+
+# Every test database is a clone of one template holding the full reference data
+# (all 83,762 villages); each test runs in a transaction on top of it, and a test
+# with real transactions ends by putting the template's rows back (tests/database.py).
+pytest_plugins = ["tests.database"]
 
 
-@pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
-    """Every test database holds the full reference data (all 83,762 villages), loaded
-    once per session; each test runs in a transaction on top of it."""
-    with django_db_blocker.unblock():
-        reference_data_load()
+def pytest_configure(config: pytest.Config) -> None:
+    settings.PASSWORD_HASHERS = ["tests.hashers.QuickPBKDF2PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -64,21 +62,3 @@ def admin_client(db: None, admin_user: Any) -> Client:
 @pytest.fixture
 def api(db: None) -> Client:
     return Client(headers={"accept": "application/json"})
-
-
-@pytest.hookimpl(wrapper=True)
-def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> object:
-    """A test with real transactions (several connections at once) ends by emptying
-    the database; put back what every other test expects to find there."""
-    outcome = yield
-    marker = item.get_closest_marker("django_db")
-    # After the last test the session has already dropped the test database.
-    transactional = (marker is not None and marker.kwargs.get("transaction")) or (
-        "transactional_db" in getattr(item, "fixturenames", ())
-    )
-    if nextitem is not None and transactional:
-        with item.config.stash[blocking_manager_key].unblock():
-            policies = import_module("aduan.reports.migrations.0002_default_deadline_policies")
-            policies.create(django_apps, None)
-            reference_data_load(force=True)
-    return outcome

@@ -46,13 +46,47 @@ def _upsert[M: models.Model](
     unique: list[str],
     update: list[str],
     bar: "tqdm[Any]",
+    among: "models.QuerySet[M] | None" = None,
 ) -> None:
-    for start in range(0, len(objects), BATCH_SIZE):
-        batch = objects[start : start + BATCH_SIZE]
+    """Inserts the new objects and updates the changed ones (by ``unique``); the
+    stored rows they may match are ``among``, all of the model's by default."""
+    stored = among if among is not None else model._default_manager.all()
+    changed = _changed(stored, objects, unique=unique, update=update)
+    bar.update(len(objects) - len(changed))
+    for start in range(0, len(changed), BATCH_SIZE):
+        batch = changed[start : start + BATCH_SIZE]
         model._default_manager.bulk_create(
             batch, update_conflicts=True, unique_fields=unique, update_fields=update
         )
         bar.update(len(batch))
+
+
+def _column(model: type[models.Model], name: str) -> str:
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{model.__name__}.{name} is not a column")
+    return field.attname
+
+
+def _changed[M: models.Model](
+    stored_rows: "models.QuerySet[M]", objects: Sequence[M], *, unique: list[str], update: list[str]
+) -> list[M]:
+    """The objects that are new or differ from their stored row in a field the load
+    updates: a reload of a new edition of the sources writes the rows it changes,
+    not all 100,000 of them again."""
+    keys = [_column(stored_rows.model, name) for name in unique]
+    values = [_column(stored_rows.model, name) for name in update]
+    width = len(keys)
+    stored = {
+        row[:width]: row[width:]
+        for row in stored_rows.values_list(*keys, *values).iterator(chunk_size=10_000)
+    }
+    return [
+        obj
+        for obj in objects
+        if stored.get(tuple(getattr(obj, key) for key in keys))
+        != tuple(getattr(obj, value) for value in values)
+    ]
 
 
 def _regions(rows: Iterable[RegionRow]) -> list[Region]:
@@ -277,6 +311,7 @@ def reference_data_load(*, force: bool = False, progress: bool = False) -> LoadR
                     "postal_code",
                 ],
                 bar=bar,
+                among=Region.objects.filter(level=level),
             )
         _load_agencies(sources, bar)
         _load_categories(sources, bar)

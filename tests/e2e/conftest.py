@@ -78,8 +78,9 @@ def server(django_db_setup: None, django_db_blocker: Any, tmp_path_factory: Any)
         # personal data encrypted there can be read here.
         "SECRET_KEY": settings.SECRET_KEY,
         "ADUAN_DATA_KEY": settings.DATA_KEY,
-        # Tests reload the reference data between them (new ids): the server must
-        # not keep the old rows in memory. And many sign-ins come from one address.
+        # Tests may change reference rows, and each ends by putting the template's
+        # back: the server must not keep them in memory. And many sign-ins come from
+        # one address.
         "ADUAN_REFERENCE_TTL": "0",
         "ADUAN_RATE_LIMITS": "login=1000/h,code=1000/h",
     }
@@ -211,7 +212,7 @@ STAFF_PASSWORD = "Kantor-Kanoman-2026"
 
 @cache
 def _staff_password_hash() -> str:
-    """Hashing a password takes a second: once for every staff member of the session."""
+    """One hash for every staff member of the session."""
     return make_password(STAFF_PASSWORD)
 
 

@@ -56,8 +56,7 @@ def endpoint(live_server: Any, settings: Any) -> str:
 
 
 def test_third_party_clients_work_unchanged(endpoint: str, cast: Cast) -> None:
-    """One test (each one with the live server reloads the reference data after it):
-    civicbot sends a request and reads it back, then georeport reads it."""
+    """civicbot sends a request and reads it back, then georeport reads it."""
     number = _civicbot_sends_and_reads_back(endpoint, cast)
     _georeport_reads_json_and_xml(endpoint, number)
 

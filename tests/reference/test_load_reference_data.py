@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from aduan.agencies.models import Agency, Unit, UnitType
 from aduan.categories.models import Category
@@ -103,6 +105,18 @@ def test_forced_reload_updates_in_place_without_duplicates() -> None:
     assert result.loaded is True
     after = _counts()
     assert after == {**before, "loads": before["loads"] + 1}
+    assert Region.objects.get(code="32.74").name == "Kota Cirebon"
+
+
+def test_a_forced_reload_writes_only_the_rows_that_changed() -> None:
+    Region.objects.filter(code="32.74").update(name="Kota Salah")
+    with CaptureQueriesContext(connection) as queries:
+        services.reference_data_load(force=True)
+    written = [q["sql"] for q in queries if q["sql"].startswith("INSERT INTO")]
+    regions = [sql for sql in written if '"regions_region"' in sql]
+    # One statement for the one changed region; none for agencies or units.
+    assert len(regions) == 1 and "Kota Cirebon" in regions[0] and "Kabupaten" not in regions[0]
+    assert not [sql for sql in written if '"agencies_' in sql]
     assert Region.objects.get(code="32.74").name == "Kota Cirebon"
 
 
