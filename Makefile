@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) -m aduan
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test lint format messages install bench clean
+.PHONY: run test check lint format messages install bench clean
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$(scripts/find-python) || exit 1; \
@@ -36,6 +36,10 @@ run: messages
 
 test: $(VENV)/.installed-test messages
 	$(PY) scripts/run_tests.py
+
+# The quick loop: the linters and the tests the change affects (docs/testing.md).
+check: $(VENV)/.installed-test messages
+	$(PY) scripts/check.py $(ARGS)
 
 lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
