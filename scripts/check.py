@@ -75,7 +75,7 @@ def main() -> int:
         ]
         if run(command) != 0
     ]
-    pytest = [python, "-m", "pytest", "-n", "2"]
+    pytest = [python, "-m", "pytest", "-n", "2", "--dist", "loadgroup"]
     folders = unfollowed_tests(uncommitted())
     if folders is None:
         print("\nA change outside aduan/ and tests/: every test.")

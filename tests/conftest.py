@@ -1,3 +1,4 @@
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -5,6 +6,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import caches
 from django.test import Client
+from django.utils import translation
 
 from aduan.lib.memo import reference_memo_clear
 
@@ -22,6 +24,17 @@ def pytest_configure(config: pytest.Config) -> None:
 def _fresh_reference_memo() -> None:
     """Each test reads deadline policies, categories and holidays as they are now."""
     reference_memo_clear()
+
+
+@pytest.fixture(autouse=True)
+def _site_language() -> Iterator[None]:
+    """Each test starts in the site's language: Django's test client leaves the last
+    request's language active in the thread, so a test after one that asked for
+    English would otherwise run in English (found by running the tests in another
+    order, under pytest-xdist)."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

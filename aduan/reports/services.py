@@ -69,11 +69,6 @@ def _active_categories() -> dict[str, Category]:
     return {category.code: category for category in Category.objects.filter(is_active=True)}
 
 
-@reference_memo()
-def _region_codes() -> frozenset[str]:
-    return frozenset(Region.objects.values_list("code", flat=True))
-
-
 def _category(code: str | None) -> Category | None:
     if not code:
         return None
@@ -87,17 +82,21 @@ def _region_code(code: str | None) -> str | None:
     if not code:
         return None
     code = format_region_code(code, field="region")
-    if code not in _region_codes():
+    # One primary-key lookup: cheaper than keeping all 91,599 codes in every process.
+    if not Region.objects.filter(pk=code).exists():
         raise InvalidInput(_("Wilayah tidak dikenal."), code="unknown_region", field="region")
     return code
 
 
-@reference_memo()
-def _active_agencies() -> dict[int, Agency]:
-    return {
-        agency.pk: agency
-        for agency in Agency.objects.filter(is_active=True).select_related("region", "parent")
-    }
+@reference_memo(maxsize=1024)
+def _active_agency(agency_id: int) -> Agency | None:
+    """One agency at a time: a process meets a few of the 658, and loading them all
+    with their regions cost more than the lookups it saved."""
+    return (
+        Agency.objects.filter(pk=agency_id, is_active=True)
+        .select_related("region", "parent")
+        .first()
+    )
 
 
 @reference_memo(maxsize=256)
@@ -108,7 +107,7 @@ def _active_units(agency_id: int) -> dict[int, Unit]:
 def _agency(agency_id: int | None, *, field: str) -> Agency | None:
     if agency_id is None:
         return None
-    agency = _active_agencies().get(agency_id)
+    agency = _active_agency(agency_id)
     if agency is None:
         raise InvalidInput(_("Instansi tidak dikenal."), code="unknown_agency", field=field)
     return agency

@@ -26,6 +26,10 @@ from tests.api.conftest import Fuzzing
 
 Case = Any  # schemathesis.Case, generic in ways that do not matter here
 
+# The count at the end reads what the fuzzing test did in the same process: under
+# pytest-xdist (`make check`) the module stays on one worker (--dist loadgroup).
+pytestmark = pytest.mark.xdist_group("schemathesis")
+
 # Each operation gets up to this many fuzzed cases (fewer when its inputs run out),
 # plus its explicit examples and the coverage phase's boundary cases; the whole run
 # must come to at least MIN_CASES.
