@@ -70,7 +70,10 @@ def test_serve_answers_and_a_signal_stops_web_and_worker(tmp_path: Path, stop: i
         assert len(workers) == 1, "one worker runs beside the web server"
         server.send_signal(stop)
         server.wait(timeout=20)
-        time.sleep(0.5)
+        # The worker is gone, or goes within moments (no fixed wait: poll).
+        deadline = time.monotonic() + 10
+        while _alive(workers) and time.monotonic() < deadline:
+            time.sleep(0.05)
         for pid in workers:
             with pytest.raises(ProcessLookupError):
                 os.kill(pid, 0)
@@ -78,3 +81,13 @@ def test_serve_answers_and_a_signal_stops_web_and_worker(tmp_path: Path, stop: i
         if server.poll() is None:
             server.kill()
             server.wait()
+
+
+def _alive(pids: list[int]) -> bool:
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        return True
+    return False

@@ -5,9 +5,8 @@ confirmed and rated by the citizen; a report bounced back and disposed again; an
 the supervisor's reminder about a late report. Staff sign in with their password
 and an authenticator code, at a desk's screen size.
 
-It is one test: each test with real transactions ends by reloading the reference
-data, some twenty seconds; and each staff member signs in once (an authenticator
-code is accepted only once)."""
+It is one test, a working day at the office: each staff member signs in once (an
+authenticator code is accepted only once) and keeps their page open."""
 
 import io
 import re
