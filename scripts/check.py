@@ -86,7 +86,7 @@ def main() -> int:
             code = 0
         if folders and code == 0:
             print(f"\nTemplates, translations or data changed: {' '.join(folders)}")
-            code = run([*pytest, "-p", "no:testmon", *folders, *pytest_args])
+            code = run([*pytest, *folders, *pytest_args])
     if code != 0:
         failed.append("tests")
     print(f"\nmake check: {'failed: ' + ', '.join(failed) if failed else 'ok'}")

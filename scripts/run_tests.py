@@ -1,7 +1,7 @@
-"""`make test`: the linters, then every test on SQLite and on PostgreSQL — side by side.
+"""`make test`: the linters and every test on SQLite and on PostgreSQL, side by side.
 
 The machine has two cores: the two databases' runs go at once, one pytest process
-each, with the linters beside them. Each part writes its output to
+each, with each linter beside them. Each part writes its output to
 var/test-reports/<part>.log; while they run, a line every half minute says how far
 each has come; at the end each part's result is one line, then the output of every
 part that failed (its failures together), then the closing count over both databases.
@@ -22,7 +22,6 @@ import time
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/postgres"
 REPORTS = Path("var/test-reports")
@@ -32,51 +31,37 @@ _PERCENT = re.compile(rb"\[\s*(\d+)%\]")
 
 @dataclass
 class Part:
-    """One thing the run checks: a chain of commands whose output goes to one log."""
+    """One thing the run checks: a command whose output goes to its own log."""
 
     title: str
-    commands: list[list[str]]
+    command: list[str]
     env: dict[str, str] | None = None
     log: Path = field(init=False)
     started: float = 0.0
     finished: float | None = None
     failed: bool = False
     _process: subprocess.Popen[bytes] | None = None
-    _pending: list[list[str]] = field(default_factory=list)
-    _out: IO[bytes] | None = None
 
     def __post_init__(self) -> None:
         self.log = REPORTS / f"{self.title.replace(' ', '-')}.log"
 
     def start(self) -> None:
         self.started = time.monotonic()
-        self._out = self.log.open("wb")
-        self._pending = list(self.commands)
-        self._next()
-
-    def _next(self) -> None:
-        command = self._pending.pop(0)
-        assert self._out is not None
-        self._out.write(f"$ {' '.join(command)}\n".encode())
-        self._out.flush()
-        self._process = subprocess.Popen(  # noqa: S603
-            command, env=self.env, stdout=self._out, stderr=subprocess.STDOUT
-        )
+        with self.log.open("wb") as out:
+            out.write(f"$ {' '.join(self.command)}\n".encode())
+            out.flush()
+            self._process = subprocess.Popen(  # noqa: S603
+                self.command, env=self.env, stdout=out, stderr=subprocess.STDOUT
+            )
 
     def poll(self) -> bool:
-        """True once every command has run (each runs, whatever the one before did)."""
-        if self.finished is not None:
-            return True
-        assert self._process is not None and self._out is not None
-        code = self._process.poll()
-        if code is None:
-            return False
-        self.failed = self.failed or code != 0
-        if self._pending:
-            self._next()
-            return False
-        self._out.close()
-        self.finished = time.monotonic()
+        """True once the command has ended."""
+        if self.finished is None:
+            assert self._process is not None
+            code = self._process.poll()
+            if code is None:
+                return False
+            self.failed, self.finished = code != 0, time.monotonic()
         return True
 
     def progress(self) -> str:
@@ -128,7 +113,7 @@ def pytest_part(title: str, database_url: str, args: list[str]) -> Part:
     report.unlink(missing_ok=True)
     # A fresh template database: every run proves the migrations and the loader.
     command = [sys.executable, "-m", "pytest", "--fresh-template", f"--junit-xml={report}", *args]
-    return Part(title, [command], {**quick_imports(), "DATABASE_URL": database_url})
+    return Part(title, command, {**quick_imports(), "DATABASE_URL": database_url})
 
 
 def counted() -> tuple[int, int, int]:
@@ -151,15 +136,9 @@ def main() -> int:
         old.unlink()
 
     parts = [
-        Part(
-            "lint",
-            [
-                [python, "-m", "ruff", "check", "."],
-                [python, "-m", "ruff", "format", "--check", "."],
-                [python, "-m", "mypy", "."],
-            ],
-            quick_imports(),
-        ),
+        Part("ruff", [python, "-m", "ruff", "check", "."], quick_imports()),
+        Part("ruff format", [python, "-m", "ruff", "format", "--check", "."], quick_imports()),
+        Part("mypy", [python, "-m", "mypy", "."], quick_imports()),
         pytest_part("tests on SQLite", "sqlite:///:memory:", pytest_args),
     ]
     broken: list[str] = []
