@@ -55,7 +55,7 @@ def template_key() -> str:
     """A short digest of everything that decides what the template holds."""
     digest = hashlib.sha256(FORMAT.encode())
     files = sorted(
-        {*ROOT.glob("aduan/*/migrations/*.py")}
+        {*ROOT.glob("aduan/**/migrations/*.py")}
         | {path for folder in _SHAPING_DIRS for path in (ROOT / folder).rglob("*")}
         | {Path(__file__)}
     )
