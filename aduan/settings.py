@@ -10,6 +10,7 @@ import dj_database_url
 import django_stubs_ext
 from cryptography.fernet import Fernet
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from aduan.lib.env import (
@@ -17,11 +18,13 @@ from aduan.lib.env import (
     env_choice,
     env_int,
     env_list,
+    env_networks,
     env_numbers,
     env_rates,
     env_secret,
     env_str,
 )
+from aduan.lib.keys import data_key_check, secret_key_check
 
 # Model fields are written with their types (models.TextField[str, str]), as the
 # type checker reads them; at run time Django's classes need this to accept that.
@@ -48,13 +51,24 @@ def _check_fernet_key(value: str) -> None:
         ) from None
 
 
-SECRET_KEY = env_secret("SECRET_KEY", keep_in=_keep and _keep / "secret_key")
+def _check_data_key(value: str) -> None:
+    _check_fernet_key(value)
+    if not DEMO_MODE:
+        data_key_check(value)
+
+
+# Production refuses a short, repetitive or published key (aduan/lib/keys.py).
+SECRET_KEY = env_secret(
+    "SECRET_KEY",
+    keep_in=_keep and _keep / "secret_key",
+    validate=None if DEMO_MODE else secret_key_check,
+)
 # Encrypts reporters' personal data at rest (DESIGN.md §5).
 DATA_KEY = env_secret(
     "ADUAN_DATA_KEY",
     keep_in=_keep and _keep / "data_key",
     generate=lambda: Fernet.generate_key().decode("ascii"),
-    validate=_check_fernet_key,
+    validate=_check_data_key,
 )
 
 DEBUG = env_bool("DEBUG", DEMO_MODE)
@@ -107,7 +121,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "aduan.lib.securityheaders.ProxyHttpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "aduan.lib.securityheaders.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -134,6 +151,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -217,6 +235,58 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 
+# -- HTTPS and security headers (docs/security.md; aduan/lib/securityheaders.py) -------
+# Production sends plain http:// to https:// and tells browsers to keep to HTTPS
+# for a year; the demo serves plain http on loopback. The load balancer's probes
+# may stay on plain http.
+SECURE_SSL_REDIRECT = env_bool("ADUAN_SSL_REDIRECT", not DEMO_MODE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_HSTS_SECONDS = env_int("ADUAN_HSTS_SECONDS", 0 if DEMO_MODE else 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ADUAN_HSTS_INCLUDE_SUBDOMAINS", not DEMO_MODE)
+SECURE_HSTS_PRELOAD = env_bool("ADUAN_HSTS_PRELOAD", not DEMO_MODE)
+# The header by which the proxy in front says the visitor came over HTTPS
+# ("X-Forwarded-Proto", or "X-Forwarded-Ssl: on"); believed from ADUAN_TRUSTED_PROXIES
+# only.
+_proxy_https = env_str("ADUAN_PROXY_SSL_HEADER")
+_proxy_https_name, _colon, _proxy_https_value = _proxy_https.replace("=", ":").partition(":")
+SECURE_PROXY_SSL_HEADER = (
+    (
+        "HTTP_" + _proxy_https_name.strip().upper().replace("-", "_"),
+        _proxy_https_value.strip() or "https",
+    )
+    if _proxy_https
+    else None
+)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No inline script, style or handler anywhere; the admin's one <style> carries the
+# nonce (the csp context processor).
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# Browser features no page uses (the report form takes photos as files, and places
+# by region, not by the phone's location).
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "camera",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "payment",
+        "usb",
+    )
+)
+
 # The reference API's page size: a default that suits a picker, a cap that keeps one
 # answer cheap.
 API_PAGE_SIZE = env_int("ADUAN_API_PAGE_SIZE", 50, minimum=1)
@@ -273,7 +343,27 @@ if not CACHE_URL and not DEMO_MODE:
 # in memory. (django-ratelimit only knows the third-party cache classes by name.)
 SILENCED_SYSTEM_CHECKS = ["django_ratelimit.W001", "django_ratelimit.E003"]
 RATELIMIT_VIEW = "aduan.web.views.rate_limited"
-RATELIMIT_IP_META_KEY = env_str("ADUAN_CLIENT_IP_HEADER") or None
+# -- who a request came from (aduan/lib/clientaddress.py, docs/proxies.md) -----------
+# The client is the socket's address, unless the socket is one of these proxies of
+# ours (addresses, CIDR networks; "unix" for a Unix socket): then the right-most
+# address in the proxy's header that is not one of them. Without proxies listed,
+# the header is never read.
+TRUSTED_PROXIES = env_networks("ADUAN_TRUSTED_PROXIES", [], also=("unix",))
+_client_header = env_str("ADUAN_CLIENT_IP_HEADER", "X-Forwarded-For").upper().replace("-", "_")
+CLIENT_ADDRESS_HEADER = (
+    _client_header if _client_header.startswith("HTTP_") else f"HTTP_{_client_header}"
+)
+RATELIMIT_IP_META_KEY = "aduan.lib.clientaddress.client_address_for_limits"
+if not TRUSTED_PROXIES and env_str("ADUAN_CLIENT_IP_HEADER"):
+    raise ImproperlyConfigured(
+        "ADUAN_CLIENT_IP_HEADER: read only from a trusted proxy; set ADUAN_TRUSTED_PROXIES "
+        "to the proxy's address"
+    )
+if not TRUSTED_PROXIES and SECURE_PROXY_SSL_HEADER:
+    raise ImproperlyConfigured(
+        "ADUAN_PROXY_SSL_HEADER: believed only from a trusted proxy; set "
+        "ADUAN_TRUSTED_PROXIES to the proxy's address"
+    )
 # How often one IP address, and one account, may do each thing: "count/period" with
 # period s, m, h or d. ADUAN_RATE_LIMITS="signup=3/h,comment=10/m" overrides some.
 RATE_LIMITS = env_rates(
@@ -330,7 +420,7 @@ OUTBOX_SEND_THREADS = env_int("ADUAN_OUTBOX_SEND_THREADS", 8, minimum=1)
 # need none (in demo mode, loopback is allowed).
 SMS_SHORTCODE = env_str("ADUAN_SMS_SHORTCODE", "1708")
 SMS_SECRET = env_str("ADUAN_SMS_SECRET")
-SMS_ALLOWED_IPS = env_list("ADUAN_SMS_ALLOWED_IPS", ["127.0.0.1", "::1"] if DEMO_MODE else [])
+SMS_ALLOWED_IPS = env_networks("ADUAN_SMS_ALLOWED_IPS", ["127.0.0.1", "::1"] if DEMO_MODE else [])
 KANNEL_SENDSMS_URL = env_str("ADUAN_KANNEL_SENDSMS_URL")
 KANNEL_USERNAME = env_str("ADUAN_KANNEL_USERNAME")
 KANNEL_PASSWORD = env_str("ADUAN_KANNEL_PASSWORD")

@@ -68,7 +68,8 @@ def served(
     """The app with static files collected, under granian (WSGI, ``workers``
     processes) or the server ``command(port)`` starts; yields a keep-alive connection
     once /readyz answers, and stops the server afterwards."""
-    env = {**env, "ADUAN_VAR_DIR": str(VAR)}
+    # Production settings over plain http on loopback: no redirect to https.
+    env = {**env, "ADUAN_VAR_DIR": str(VAR), "ADUAN_SSL_REDIRECT": "false"}
     manage("collectstatic", "--no-input", "-v0", env=env)
     port = free_port()
     argv = command(port) if command is not None else granian(port, workers=workers)

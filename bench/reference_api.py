@@ -14,6 +14,7 @@ import argparse
 import base64
 import json
 import os
+import secrets
 
 from cryptography.fernet import Fernet
 from harness import bench_database, get, manage, served, timed
@@ -30,7 +31,7 @@ def main() -> None:
         **os.environ,
         "DATABASE_URL": database,
         "ADUAN_MODE": "production",
-        "SECRET_KEY": "bench-" + "x" * 50,
+        "SECRET_KEY": secrets.token_urlsafe(50),
         "ADUAN_DATA_KEY": Fernet.generate_key().decode(),
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "false",

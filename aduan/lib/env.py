@@ -4,6 +4,7 @@ Every helper fails with ``ImproperlyConfigured`` whose message starts with the
 variable's name, so start-up stops with one line that says what to fix.
 """
 
+import ipaddress
 import os
 import re
 import secrets
@@ -122,3 +123,20 @@ def env_numbers(name: str, default: dict[str, int]) -> dict[str, int]:
             raise ImproperlyConfigured(f"{name}: expected {key}=<whole number>, got {raw!r}")
         numbers[key] = int(raw)
     return numbers
+
+
+def env_networks(name: str, default: list[str], *, also: tuple[str, ...] = ()) -> list[str]:
+    """IP addresses and CIDR networks (``10.0.0.0/8,::1``), checked at start-up and
+    kept as written (``aduan.lib.clientaddress`` reads them); words in ``also`` are
+    accepted as they are."""
+    items = env_list(name, default)
+    for item in items:
+        if item in also:
+            continue
+        try:
+            ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: expected IP addresses or networks (10.0.0.0/8), got {item!r}"
+            ) from None
+    return items

@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 
 from aduan.lib import env
+from tests.core.test_deploy_check import STRONG_SECRET
 
 
 def _start(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]:
@@ -33,7 +34,7 @@ def _start(tmp_path: Path, **variables: str) -> subprocess.CompletedProcess[str]
         ({"ADUAN_DATA_KEY": "too-short"}, "ADUAN_DATA_KEY"),
         ({"ADUAN_API_MAX_PAGE_SIZE": "ten"}, "ADUAN_API_MAX_PAGE_SIZE"),
         ({"ADUAN_MODE": "production"}, "SECRET_KEY"),
-        ({"ADUAN_MODE": "production", "SECRET_KEY": "x" * 50}, "ADUAN_DATA_KEY"),
+        ({"ADUAN_MODE": "production", "SECRET_KEY": STRONG_SECRET}, "ADUAN_DATA_KEY"),
         ({"CACHE_URL": "memcached://x"}, "CACHE_URL"),
         ({"ADUAN_RATE_LIMITS": "signup=lots"}, "ADUAN_RATE_LIMITS"),
         ({"ADUAN_RATE_LIMITS": "sigup=5/m"}, "ADUAN_RATE_LIMITS"),
@@ -65,7 +66,7 @@ def test_production_mode_starts_with_its_secrets(tmp_path: Path) -> None:
     result = _start(
         tmp_path,
         ADUAN_MODE="production",
-        SECRET_KEY="s" * 50,
+        SECRET_KEY=STRONG_SECRET,
         ADUAN_DATA_KEY=Fernet.generate_key().decode(),
         ALLOWED_HOSTS="aduan.example.id",
         CACHE_URL="redis://127.0.0.1:6379/0",

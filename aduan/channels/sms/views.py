@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from aduan.channels.sms.segments import sms_size
 from aduan.channels.sms.services import Sms, sms_receive
+from aduan.lib.clientaddress import address_in, client_address
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_delivery_record
 
@@ -61,7 +62,7 @@ def _from_gateway(request: HttpRequest, params: QueryDict) -> bool:
     given = params.get("secret", "")
     if secret and given and hmac.compare_digest(given.encode(), secret.encode()):
         return True
-    return request.META.get("REMOTE_ADDR", "") in settings.SMS_ALLOWED_IPS
+    return address_in(client_address(request), settings.SMS_ALLOWED_IPS)
 
 
 @csrf_exempt
@@ -69,7 +70,7 @@ def _from_gateway(request: HttpRequest, params: QueryDict) -> bool:
 def kannel_inbound(request: HttpRequest) -> HttpResponse:
     params = _params(request)
     if not _from_gateway(request, params):
-        logger.warning("sms: refused a request from %s", request.META.get("REMOTE_ADDR"))
+        logger.warning("sms: refused a request from %s", client_address(request) or "?")
         return _text("", status=403)
     sender = params.get("from", "").strip()
     if not sender:
