@@ -133,6 +133,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the second factor is known and messages can be left: staff sessions end.
+    "aduan.backoffice.middleware.StaffSessionMiddleware",
     "django_ratelimit.middleware.RatelimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -293,6 +295,11 @@ API_PAGE_SIZE = env_int("ADUAN_API_PAGE_SIZE", 50, minimum=1)
 API_MAX_PAGE_SIZE = env_int("ADUAN_API_MAX_PAGE_SIZE", 200, minimum=1)
 # Days a citizen's API token works after it is issued (then they sign in again).
 API_TOKEN_DAYS = env_int("ADUAN_API_TOKEN_DAYS", 90, minimum=1)
+# A staff session (staff roles and superusers) ends after this many minutes without a
+# request, and this many hours after its sign-in however busy; citizens' sessions
+# last SESSION_COOKIE_AGE (two weeks). aduan/backoffice/middleware.py.
+STAFF_IDLE_MINUTES = env_int("ADUAN_STAFF_IDLE_MINUTES", 30, minimum=1)
+STAFF_SESSION_HOURS = env_int("ADUAN_STAFF_SESSION_HOURS", 12, minimum=1)
 # May agencies' webhooks point at plain http:// and at addresses of this network
 # (loopback, private ranges)? Only for the demo and tests: in production a webhook
 # must be https:// on the public internet, or it could make the server call into
@@ -388,6 +395,23 @@ RATE_LIMITS = env_rates(
         "download": "120/h",
     },
 )
+# -- sign-in throttling (aduan/accounts/throttle.py) ----------------------------------
+# Failed sign-ins count per account (the phone number, e-mail address or username
+# typed) and per client address, separately at each door: citizen log-in, staff
+# log-in, the second-factor step, the API token. After the free failures each next
+# try waits 1 s, 2 s, 4 s … up to the cap: short for an account (an attacker must not
+# lock a citizen out), longer for an address. Failures are forgotten this many
+# minutes after the last one; a success clears the account's.
+SIGNIN_ACCOUNT_FREE_FAILURES = env_int("ADUAN_SIGNIN_ACCOUNT_FREE_FAILURES", 5, minimum=1)
+SIGNIN_ACCOUNT_MAX_DELAY = env_int("ADUAN_SIGNIN_ACCOUNT_MAX_DELAY_SECONDS", 60, minimum=1)
+SIGNIN_ADDRESS_FREE_FAILURES = env_int("ADUAN_SIGNIN_ADDRESS_FREE_FAILURES", 10, minimum=1)
+SIGNIN_ADDRESS_MAX_DELAY = env_int("ADUAN_SIGNIN_ADDRESS_MAX_DELAY_SECONDS", 300, minimum=1)
+SIGNIN_FORGET_MINUTES = env_int("ADUAN_SIGNIN_FORGET_MINUTES", 15, minimum=1)
+if SIGNIN_ACCOUNT_MAX_DELAY > 15 * 60:
+    raise ImproperlyConfigured(
+        "ADUAN_SIGNIN_ACCOUNT_MAX_DELAY_SECONDS: at most 900, or guessing could lock a "
+        f"citizen out; got {SIGNIN_ACCOUNT_MAX_DELAY}"
+    )
 
 # The responsiveness index (DESIGN.md §8; /statistik/metodologi publishes these):
 # the weight of each share in the index, the lowest index of each category, and

@@ -12,13 +12,14 @@ from ninja import Field, Path, Router, Schema, Status
 from ninja.security import HttpBearer
 
 from aduan.accounts.models import ApiToken, User
+from aduan.accounts.throttle import SignInDelayed, Surface, sign_in_attempt
 from aduan.accounts.tokens import (
     WrongCredentials,
     api_token_issue,
     api_token_revoke,
     api_token_user,
 )
-from aduan.lib.problems import problem_responses
+from aduan.lib.problems import problem_from_error, problem_responses
 from aduan.lib.ratelimit import limited
 
 router = Router(tags=["auth"])
@@ -105,9 +106,20 @@ class TokenOut(Schema):
     # Wrong credentials (401), a staff account (403), too many tries (429).
     openapi_extra=problem_responses(401, 403, 429),
 )
-@limited("login")
-def token_create(request: HttpRequest, data: TokenIn) -> Status[dict[str, Any]]:
-    user = authenticate(request, username=data.username.strip(), password=data.password)
+@limited("login:api")
+def token_create(request: HttpRequest, data: TokenIn) -> Status[dict[str, Any]] | HttpResponse:
+    username = data.username.strip()
+    try:
+        user = sign_in_attempt(
+            request,
+            surface=Surface.API,
+            account=username,
+            check=lambda: authenticate(request, username=username, password=data.password),
+        )
+    except SignInDelayed as error:  # the password was not even checked
+        response = problem_from_error(request, error)
+        response["Retry-After"] = str(error.seconds)
+        return response
     if not isinstance(user, User):
         raise WrongCredentials()
     value, token = api_token_issue(user=user, name=data.name)

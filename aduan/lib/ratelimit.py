@@ -34,8 +34,9 @@ def _caller(group: str, request: HttpRequest) -> str:
 def limited(group: str, *, every_method: bool = False) -> Callable[[View], View]:
     """Limits the view's POSTs (or all its requests, ``every_method``) to
     ``settings.RATE_LIMITS[group]`` per IP address and per caller (a visitor who is
-    not signed in is counted by address alone)."""
-    if group not in settings.RATE_LIMITS:
+    not signed in is counted by address alone). ``"login:staff"`` counts apart
+    from ``"login:api"`` at the rate of ``"login"``: one budget per door."""
+    if group.split(":")[0] not in settings.RATE_LIMITS:
         raise KeyError(f"no rate limit named {group!r} in settings.RATE_LIMITS")
     method = ratelimit.ALL if every_method else "POST"
 

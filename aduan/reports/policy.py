@@ -45,9 +45,21 @@ class Actor:
     reporter_id: int | None = None
 
     @classmethod
-    def for_user(cls, user: User | None) -> "Actor":
+    def for_user(cls, user: User | None, *, verified: bool = False) -> "Actor":
+        """The signed-in user as an actor. A staff role counts only once the session
+        passed the second factor (django-otp's ``is_verified()``, which OTPMiddleware
+        puts on ``request.user``): a staff account without it is the public here, on
+        every surface that asks, never staff and never a citizen (it must not
+        support, comment or report as one). A user object not from a request has no
+        ``is_verified`` and so no staff role either, unless the caller vouches with
+        ``verified=True``: code acting for a staff member outside any request (the
+        demo's desk, tests), never a request's user."""
         if user is None or not user.is_authenticated:
             return PUBLIC
+        if user.role != User.Role.CITIZEN and not verified:
+            is_verified = getattr(user, "is_verified", None)
+            if not (callable(is_verified) and is_verified() is True):
+                return PUBLIC
         reporter = getattr(user, "reporter", None)
         return cls(
             role=user.role,  # type: ignore[arg-type]

@@ -31,7 +31,7 @@ def _panel(report: Report, user: User | None = None) -> str:
     """The panel as a report's page includes it."""
     request = RequestFactory().get(f"/laporan/{report.tracking_number}")
     request.user = user or AnonymousUser()
-    actor = Actor.for_user(user)
+    actor = Actor.for_user(user, verified=True)  # staff as past the second factor
     report = Report.objects.get(pk=report.pk)
     return render_to_string(
         "web/community/_panel.html", community_context(request, actor, report), request=request
@@ -73,7 +73,7 @@ def test_the_reporter_comments_as_pelapor_and_staff_as_their_agency(
     report = dispositioned(anonymous=True)
     client.force_login(_user("ani", "Ani Lestari"))
     _comment(client, report, "Terima kasih atas tanggapannya.")
-    client.force_login(_user("pupr.kota"))
+    client = verified_client(_user("pupr.kota"))  # staff comment once fully signed in
     _comment(client, report, "Perbaikan dijadwalkan minggu depan.")
     html = _panel(report)
     assert "<strong>Pelapor</strong>" in html and "Ani" not in html
@@ -171,7 +171,7 @@ def test_a_national_admin_hides_a_comment_from_the_page(
 
     admin = _user("nasional")
     assert "Dilaporkan 1 kali" in _panel(report, admin)
-    client.force_login(admin)
+    client = verified_client(admin)
     client.post(f"/komentar/{comment.pk}/sembunyikan", {"alasan": "Kasar"})
     hidden = Comment.objects.get()
     assert hidden.hidden_at is not None and hidden.hidden_by == admin

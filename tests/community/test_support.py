@@ -8,6 +8,7 @@ from django.test import Client
 from aduan.accounts.models import User
 from aduan.community.models import Support
 from aduan.reports.models import Report
+from tests.conftest import verified_client
 from tests.reports.conftest import Cast
 
 pytestmark = pytest.mark.django_db
@@ -113,7 +114,7 @@ def test_the_reporter_of_a_confidential_report_cannot_gather_support(
 
 def test_staff_do_not_support(client: Client, cast: Cast, dispositioned: Make) -> None:
     report = dispositioned()
-    client.force_login(User.objects.get(username="admin.kota"))
+    client = verified_client(User.objects.get(username="admin.kota"))  # staff, fully signed in
     response = client.post(f"/laporan/{report.tracking_number}/dukung")
     assert _messages(response)[-1] == "Hanya warga yang dapat mendukung laporan."
     assert _count(report) == 0

@@ -371,7 +371,7 @@ def test_redispose_only_to_a_sub_agency_which_then_handles_it(
     report = _fresh(report)
     assert (report.state, report.agency, report.unit) == ("dispositioned", sub, None)
     sub_admin = Actor.for_user(
-        User.objects.create(username="admin.rsud", role="agency_admin", agency=sub)
+        User.objects.create(username="admin.rsud", role="agency_admin", agency=sub), verified=True
     )
     assert report_view(sub_admin, report) == View.FULL
     assert report_view(cast.agency_admin, report) == View.FULL  # the parent still sees it

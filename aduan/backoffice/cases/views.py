@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aduan.backoffice import selectors as backoffice
-from aduan.backoffice.auth import staff_required
+from aduan.backoffice.auth import second_factor_confirm, staff_required
 from aduan.backoffice.cases.forms import (
     ArchiveForm,
     AssignForm,
@@ -254,6 +254,11 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
     card, status, error = None, 200, ""
     if action == "reveal":
         try:
+            if identity_access(actor, report) == "reveal":
+                # Opening an anonymous reporter asks for the code again; a wrong one
+                # opens and records nothing.
+                code = request.POST.get("code", "")
+                second_factor_confirm(user=request.user, code=code)
             reporter = services.report_reporter_reveal(actor=actor, report=report)
         except AduanError as failure:
             status, error = failure.status, str(failure.message)

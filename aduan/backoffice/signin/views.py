@@ -26,8 +26,10 @@ from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aduan.accounts.models import User
+from aduan.accounts.throttle import SignInDelayed, Surface, sign_in_attempt
 from aduan.backoffice import services
 from aduan.backoffice.auth import is_staff_verified, staff_required
+from aduan.backoffice.middleware import staff_session_start
 from aduan.backoffice.signin.forms import RecoveryCodeForm, SecondFactorForm, StaffLoginForm
 from aduan.lib.errors import AduanError
 from aduan.lib.http import safe_next_url
@@ -75,6 +77,7 @@ def _sign_in(request: HttpRequest, user: User, device: Device) -> None:
     request.session.pop(PENDING_KEY, None)
     auth_login(request, user, backend=getattr(user, "backend", None) or None)
     otp_login(request, device)
+    staff_session_start(request)
 
 
 def _restart(request: HttpRequest) -> HttpResponse:
@@ -85,7 +88,7 @@ def _restart(request: HttpRequest) -> HttpResponse:
 @never_cache
 @sensitive_post_parameters("password")
 @_GET_POST
-@limited("login")
+@limited("login:staff")
 def login(request: HttpRequest) -> HttpResponse:
     next_url = safe_next_url(request)
     if is_staff_verified(request.user):
@@ -93,11 +96,17 @@ def login(request: HttpRequest) -> HttpResponse:
     form = StaffLoginForm(request.POST or None)
     citizen = False
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request,
-            username=form.cleaned_data["username"],
-            password=form.cleaned_data["password"],
-        )
+        username, password = form.cleaned_data["username"], form.cleaned_data["password"]
+        try:
+            user = sign_in_attempt(
+                request,
+                surface=Surface.STAFF,
+                account=username,
+                check=lambda: authenticate(request, username=username, password=password),
+            )
+        except SignInDelayed as error:  # the password was not even checked
+            form.add_service_error(error)
+            return _page(request, "login.html", {"form": form, "next": next_url})
         if not isinstance(user, User):
             form.add_error(None, _("Nama pengguna atau kata sandi salah."))
         elif not services.staff_may_sign_in(user=user):
@@ -119,7 +128,7 @@ def login(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @_GET_POST
-@limited("login")
+@limited("login:code")
 def login_code(request: HttpRequest) -> HttpResponse:
     pending = _pending(request)
     if pending is None:
@@ -132,7 +141,14 @@ def login_code(request: HttpRequest) -> HttpResponse:
     form = form_class(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            device = services.second_factor_verify(user=user, code=form.cleaned_data["code"])
+            device = sign_in_attempt(
+                request,
+                surface=Surface.CODE,
+                account=user.get_username(),
+                check=lambda: services.second_factor_verify(
+                    user=user, code=form.cleaned_data["code"]
+                ),
+            )
         except AduanError as error:
             form.add_service_error(error)
         else:

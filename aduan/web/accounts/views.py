@@ -18,6 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from aduan.accounts import selectors, services
 from aduan.accounts.models import OneTimeCode, User
+from aduan.accounts.throttle import SignInDelayed, Surface, sign_in_attempt
+from aduan.backoffice.auth import needs_second_factor
 from aduan.lib.errors import AduanError, InvalidInput
 from aduan.lib.http import safe_next_url
 from aduan.lib.ratelimit import limited
@@ -146,13 +148,26 @@ def signup_resend(request: HttpRequest) -> HttpResponse:
 
 @sensitive_post_parameters("password")
 @_GET_POST
-@limited("login")
+@limited("login:citizen")
 def login(request: HttpRequest) -> HttpResponse:
     next_url = safe_next_url(request)
     form = LoginForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         identity, password = form.cleaned_data["identity"], form.cleaned_data["password"]
-        user = authenticate(request, username=identity, password=password)
+        try:
+            user = sign_in_attempt(
+                request,
+                surface=Surface.CITIZEN,
+                account=identity,
+                check=lambda: authenticate(request, username=identity, password=password),
+            )
+        except SignInDelayed as error:  # the password was not even checked
+            form.add_service_error(error)
+            return _render(request, "login.html", {"form": form, "next": next_url})
+        if needs_second_factor(user):
+            # No session at all: staff sign in at /kantor/masuk, with the second factor.
+            context = {"form": LoginForm(), "next": next_url, "staff": True}
+            return _render(request, "login.html", context, status=403)
         if user is not None:
             auth_login(request, user)
             target = next_url or reverse(settings.LOGIN_REDIRECT_URL)
