@@ -521,5 +521,7 @@ LOGGING = {
         # WeasyPrint tells each step of every PDF at INFO.
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # pikepdf (cleaning PDFs) greets every process at INFO.
+        "pikepdf": {"level": "WARNING"},
     },
 }

@@ -391,7 +391,8 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
         found.file.open("rb"),
         content_type=found.content_type,
         as_attachment=not inline,
-        filename=f"lampiran-{found.pk}.{suffix}",
+        # Never the uploader's file name (it may name the reporter): ours.
+        filename=f"lampiran-{found.report.tracking_number}-{found.pk}.{suffix}",
     )
     response["Cache-Control"] = "private, no-store"
     return response
