@@ -475,6 +475,18 @@ IMAP_USER = env_str("ADUAN_IMAP_USER")
 IMAP_PASSWORD = env_str("ADUAN_IMAP_PASSWORD")
 IMAP_FOLDER = env_str("ADUAN_IMAP_FOLDER", "INBOX")
 IMAP_SSL = env_bool("ADUAN_IMAP_SSL", True)
+# A mail continues a report only when its sender is proven (DESIGN.md §5): the
+# authserv-id(s) of the Authentication-Results header our own mail server (or the
+# mailbox's provider) adds; every other such header is ignored (docs/email.md).
+EMAIL_AUTHSERV_IDS = env_list("ADUAN_EMAIL_AUTHSERV_ID", [])
+# Demo only (our smtpd as the MX adds no header): mail without a verdict counts as
+# proven. Production never trusts an unproven sender.
+EMAIL_TRUST_UNAUTHENTICATED = env_bool("ADUAN_EMAIL_TRUST_UNAUTHENTICATED", False)
+if EMAIL_TRUST_UNAUTHENTICATED and not DEMO_MODE:
+    raise ImproperlyConfigured(
+        "ADUAN_EMAIL_TRUST_UNAUTHENTICATED: demo mode only; in production set "
+        "ADUAN_EMAIL_AUTHSERV_ID to your mail server's authserv-id"
+    )
 
 # -- X (aduan/channels/x) --------------------------------------------------------------
 

@@ -15,6 +15,9 @@ class InboundMail(models.Model):
         REPLY = "reply"
         NOT_FOUND = "not_found"  # a reply to a report this sender may not write to
         CLOSED = "closed"  # a reply to a report that takes no more words
+        # A reply whose sender is not proven: the report it names is untouched, its
+        # words made a new report of their own (``report``).
+        UNPROVEN = "unproven"
         REFUSED = "refused"  # understood, but refused (no words at all, say)
         AUTOMATIC = "automatic"  # a bounce, auto-reply or list mail: never answered
         IGNORED = "ignored"  # no sender address to answer or to report as
@@ -27,6 +30,9 @@ class InboundMail(models.Model):
     outcome = models.CharField(max_length=16, choices=Outcome.choices)
     # Why a machine's mail was taken for one (parse.Automatic), "" for a person's.
     automatic = models.CharField(max_length=16, blank=True)
+    # What our mail server proved of the sender (authentication.Proof); "" for mail
+    # recorded before senders were checked.
+    proof = models.CharField(max_length=16, blank=True)
     report = models.ForeignKey(
         "reports.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -2,7 +2,9 @@
 sent it, its Message-ID (to know it again and to thread answers), the subject, the
 words (the text part, or the HTML part turned into plain text — nothing a citizen
 writes is ever kept as HTML), the attached files, the tracking number a reply
-carries in its subject as ``[#1234 5678 90]``, and whether a machine sent it.
+carries in its subject as ``[#1234 5678 90]``, whether a machine sent it, and
+the Authentication-Results headers the mail servers on its way wrote (judged in
+``authentication``: only our own server's counts).
 A bounce is also read for what it reports: which mail it returns and how each
 recipient fared (RFC 3464), so the outbox learns which of our mails never arrived.
 
@@ -75,6 +77,11 @@ class Mail:
     automatic: Automatic = Automatic.NONE
     in_reply_to: tuple[str, ...] = field(default=())
     bounce: Bounce | None = None  # what a bounce reports of the mail it returns
+    # Every Authentication-Results header's value, topmost (the last written) first.
+    authentication_results: tuple[str, ...] = ()
+    # One From: header naming one address: a mail naming several authors is never
+    # taken as proven for any of them.
+    single_author: bool = False
 
 
 # [#1234 5678 90], [#1234567890], [# 1234-5678-90]: digits with the separators a
@@ -120,6 +127,8 @@ def mail_parse(raw: bytes, *, envelope_sender: str | None = None, own_address: s
             if automatic == Automatic.BOUNCE
             else None
         ),
+        authentication_results=_all_headers(message, "Authentication-Results"),
+        single_author=_single_author(message),
     )
 
 
@@ -136,6 +145,26 @@ def _header(message: Message, name: str) -> str:
     except (ValueError, TypeError, IndexError):  # a header the parser cannot decode
         return ""
     return " ".join(str(value).split()) if value is not None else ""
+
+
+def _all_headers(message: Message, name: str) -> tuple[str, ...]:
+    """Every value of a header, in the mail's order; () when beyond repair."""
+    try:
+        values = message.get_all(name) or []
+        return tuple(" ".join(str(value).split()) for value in values)
+    except (ValueError, TypeError, IndexError):
+        return ()
+
+
+def _single_author(message: Message) -> bool:
+    try:
+        authors = message.get_all("From") or []
+    except (ValueError, TypeError, IndexError):
+        return False
+    if len(authors) != 1:
+        return False
+    addresses = [address for _name, address in getaddresses([str(authors[0])]) if address]
+    return len(addresses) == 1
 
 
 def _sender(message: Message) -> tuple[str, str]:

@@ -3,6 +3,13 @@ whose subject carries ``[#<tracking no>]`` from the reporter's address is a repl
 to that report. Whichever door the mail came through (our SMTP server or the polled
 mailbox), it is handed here as raw bytes.
 
+A reply continues a report only when its sender is proven (DESIGN.md §5): our mail
+server found DMARC (or an aligned DKIM signature) passing (``authentication``).
+Anyone can write someone else's address in ``From:``; an unproven reply leaves the
+report it names untouched, becomes a new report of its own (verified by the
+national admin like every new report), and the answer to the ``From:`` address says
+why. The report it names is not even looked up, so the answer tells nothing of it.
+
 The same mail delivered twice (a retrying relay, a mailbox polled twice) makes one
 report and one answer: its Message-ID is the key. Mail written by machines (bounces,
 out-of-office answers, list mail) is recorded and never answered, so two
@@ -18,9 +25,11 @@ from email.utils import parseaddr
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
+from aduan.channels.email.authentication import Proof, sender_proof
 from aduan.channels.email.models import InboundMail
 from aduan.channels.email.parse import (
     Automatic,
@@ -92,8 +101,17 @@ def _record(mail: Mail, *, now: datetime) -> InboundMail:
     except InvalidInput:
         address = ""
     sender_hash = crypto.lookup_hash(ChannelIdentity.Kind.EMAIL, address) if address else ""
+    proof = sender_proof(
+        mail,
+        authserv_ids=settings.EMAIL_AUTHSERV_IDS,
+        trust_unauthenticated=settings.EMAIL_TRUST_UNAUTHENTICATED,
+    )
     record = InboundMail(
-        message_id=mail.message_id, sender_hash=sender_hash, received_at=now, automatic=""
+        message_id=mail.message_id,
+        sender_hash=sender_hash,
+        received_at=now,
+        automatic="",
+        proof=proof,
     )
     if mail.automatic != Automatic.NONE:
         logger.info("mail: recorded a machine's mail (%s), not answered", mail.automatic)
@@ -108,7 +126,7 @@ def _record(mail: Mail, *, now: datetime) -> InboundMail:
         record.outcome = Outcome.LIMITED
     else:
         sender = intake_sender(kind=ChannelIdentity.Kind.EMAIL, value=address, name=mail.name)
-        answer = _answered(mail, sender=sender, now=now)
+        answer = _answered(mail, sender=sender, proof=proof, now=now)
         record.outcome, record.report, record.answer = answer.outcome, answer.report, answer.body
         # Written before the answer is queued: the unique Message-ID refuses a mail
         # recorded meanwhile by another delivery, and nothing is sent twice.
@@ -189,23 +207,21 @@ def _language(sender: Sender) -> str:
     return user.language if user is not None and user.language else settings.LANGUAGE_CODE
 
 
-def _answered(mail: Mail, *, sender: Sender, now: datetime) -> _Answer:
+def _answered(mail: Mail, *, sender: Sender, proof: Proof, now: datetime) -> _Answer:
     """What the mail asks for, done, and the answer to it in the sender's language."""
     files, skipped = _files(mail)
     language = _language(sender)
     with translation.override(language):
-        if mail.number is None:
-            title = subject_title(mail.subject)[:TITLE_MAX].strip()
-            outcome = intake_report(
-                sender=sender,
-                text=mail.text or title,
-                channel=Channel.EMAIL,
-                title=title,
-                files=files,
-                acknowledged=True,
-                now=now,
+        if mail.number is not None and not proof.proven:
+            # Not looked up: nothing of that report is touched, or told.
+            logger.info("mail: a reply whose sender is not proven (%s): a new report", proof)
+            outcome = _new_report(
+                mail, sender=sender, text=strip_quoted(mail.text), files=files, now=now
             )
-            number = ""
+            kind, subject, body = _unproven_text(outcome, number=mail.number, now=now)
+        elif mail.number is None:
+            outcome = _new_report(mail, sender=sender, text=mail.text, files=files, now=now)
+            kind, subject, body = _answer_text(outcome, number="", now=now)
         else:
             number = mail.number
             if is_valid(number):
@@ -219,11 +235,28 @@ def _answered(mail: Mail, *, sender: Sender, now: datetime) -> _Answer:
                 )
             else:
                 outcome = IntakeOutcome(Result.NOT_FOUND)
-        kind, subject, body = _answer_text(outcome, number=number, now=now)
+            kind, subject, body = _answer_text(outcome, number=number, now=now)
         if skipped and outcome.result in (Result.REPORT, Result.REPLY):
             body += "\n\n" + gettext("Lampiran berikut tidak kami simpan:") + "\n"
             body += "\n".join(f"- {line}" for line in skipped)
     return _Answer(kind, outcome.report, language, subject, body)
+
+
+def _new_report(
+    mail: Mail, *, sender: Sender, text: str, files: list[Upload], now: datetime
+) -> IntakeOutcome:
+    """A report of the mail's own: its subject the title, its words (or the title)
+    the text."""
+    title = subject_title(mail.subject)[:TITLE_MAX].strip()
+    return intake_report(
+        sender=sender,
+        text=text or title,
+        channel=Channel.EMAIL,
+        title=title,
+        files=files,
+        acknowledged=True,
+        now=now,
+    )
 
 
 def _files(mail: Mail) -> tuple[list[Upload], list[str]]:
@@ -292,3 +325,34 @@ def _how_to_reply(display: str) -> str:
         "Untuk menambah keterangan, balas surel ini tanpa mengubah nomor [#%(number)s] "
         "di subjeknya."
     ) % {"number": display}
+
+
+def _unproven_text(outcome: IntakeOutcome, *, number: str, now: datetime) -> tuple[str, str, str]:
+    """The answer to a reply whose sender is not proven: why it did not reach the
+    report it names (the number as the mail wrote it, nothing read from that
+    report), what became of it, and how to reach that report instead."""
+    display = tracking_number_display(number) if len(number) == 10 else number
+    subject = gettext("Surel Anda tidak kami tambahkan ke laporan %(number)s") % {"number": display}
+    body = gettext(
+        "Surel Anda menyebut laporan %(number)s, tetapi kami tidak dapat memastikan "
+        "bahwa surel itu benar dikirim dari alamat Anda: pemeriksaan keaslian pengirim "
+        "(DMARC/DKIM) oleh server surel kami tidak lolos. Karena itu isinya tidak kami "
+        "tambahkan ke laporan tersebut."
+    ) % {"number": display}
+    report = outcome.report
+    if outcome.result == Result.REPORT and report is not None:
+        new = tracking_number_display(report.tracking_number)
+        body += "\n\n" + gettext(
+            "Isinya kami catat sebagai laporan baru %(new)s, yang akan diperiksa petugas."
+        ) % {"new": new}
+        body += "\n\n" + notice_text("receipt", short=False, report=report, now=now)
+    elif outcome.error:
+        body += "\n\n" + gettext("Surel Anda belum dapat kami proses: %(error)s") % {
+            "error": outcome.error
+        }
+    body += "\n\n" + gettext(
+        "Untuk menambah keterangan pada laporan %(number)s, masuk di %(url)s (atau daftar "
+        "dengan alamat surel ini), atau kirim balasan dari layanan surel yang menandatangani "
+        "surelnya (DKIM)."
+    ) % {"number": display, "url": f"{settings.SITE_URL}{reverse('web:login')}"}
+    return Outcome.UNPROVEN, subject, body

@@ -16,6 +16,16 @@ from aiosmtpd.smtp import SMTP, Envelope, Session
 from tests.reports.conftest import cast, make_report  # noqa: F401  (the people around a report)
 
 MAILS = Path(__file__).parent / "mails"
+# The tests' deployment: its MX writes Authentication-Results under this id, and the
+# replies among the fixtures carry its DMARC pass.
+AUTHSERV_ID = "mx.aduan.example.go.id"
+
+
+@pytest.fixture(autouse=True)
+def _our_mail_server(settings: Any) -> None:
+    """Senders proven by our MX's header only; nothing taken on trust."""
+    settings.EMAIL_AUTHSERV_IDS = [AUTHSERV_ID]
+    settings.EMAIL_TRUST_UNAUTHENTICATED = False
 
 
 def free_port() -> int:
@@ -33,6 +43,18 @@ def mail_bytes(name: str, **replace: str) -> bytes:
     for key, value in replace.items():
         raw = raw.replace(key.encode(), value.encode())
     return raw
+
+
+def reply_bytes(number: str, *, ours: tuple[str, ...] = (), senders: tuple[str, ...] = ()) -> bytes:
+    """The reporter's reply (reply.eml) to report ``number`` as it reaches us, its
+    MX's header replaced by ``ours`` (what our MX put on top) and with ``senders``
+    written by whoever sent it, among the mail's own headers below."""
+    raw = mail_bytes("reply.eml", TRACKING=number)
+    head = raw[: raw.index(b"Authentication-Results:")]
+    rest = raw[raw.index(b"Received:") :]
+    top = b"".join(f"Authentication-Results: {value}\n".encode() for value in ours)
+    below = b"".join(f"Authentication-Results: {value}\n".encode() for value in senders)
+    return head + top + rest.replace(b"MIME-Version:", below + b"MIME-Version:", 1)
 
 
 @dataclass

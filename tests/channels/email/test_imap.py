@@ -1,7 +1,8 @@
 """Polling a mailbox hosted elsewhere, against a real IMAP server (Debian's dovecot,
 run by the test on a free loopback port with a mailbox of its own): unread mail is
 recorded and marked read, machine mail recorded and never answered, a mail read
-twice is one report, and a mail that cannot be recorded stays unread."""
+twice is one report, a reply threads only when the provider's Authentication-Results
+proves its sender, and a mail that cannot be recorded stays unread."""
 
 import imaplib
 import os
@@ -11,15 +12,16 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from aduan.channels.email.imap import Mailbox, imap_poll
 from aduan.channels.email.models import InboundMail
 from aduan.outbox.models import Message
-from aduan.reports.models import Report
+from aduan.reports.models import Action, Report, ReportEvent
 
-from .conftest import free_port, mail_bytes
+from .conftest import free_port, mail_bytes, reply_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -151,3 +153,30 @@ def test_a_mail_that_cannot_be_recorded_stays_unread(
     _deliver(mailbox, mail_bytes("plain_quoted_printable.eml"))
     assert imap_poll(mailbox) == 0
     assert _unseen(mailbox) == 1
+
+
+def test_a_reply_threads_only_when_the_providers_header_proves_it(
+    mailbox: Mailbox, settings: Any
+) -> None:
+    """The mailbox's provider is the MX: its authserv-id is the one trusted."""
+    settings.EMAIL_AUTHSERV_IDS = ["mx.penyedia.example"]
+    _deliver(mailbox, mail_bytes("plain_quoted_printable.eml"))
+    imap_poll(mailbox)
+    report = Report.objects.get()
+    genuine = reply_bytes(
+        report.tracking_number,
+        ours=(
+            "mx.penyedia.example; dkim=pass header.d=contoh.co.id; "
+            "dmarc=pass header.from=contoh.co.id",
+        ),
+    )
+    forged = reply_bytes(
+        report.tracking_number,
+        ours=("mx.penyedia.example; dmarc=fail header.from=contoh.co.id",),
+    ).replace(b"reply.0002@", b"forged.0003@")
+    _deliver(mailbox, genuine, forged)
+    assert imap_poll(mailbox) == 2
+    outcomes = dict(InboundMail.objects.values_list("message_id", "outcome"))
+    assert outcomes["CAF1x9q=reply.0002@mail.contoh.co.id"] == "reply"
+    assert outcomes["CAF1x9q=forged.0003@mail.contoh.co.id"] == "unproven"
+    assert ReportEvent.objects.filter(report=report, action=Action.REPLY).count() == 1

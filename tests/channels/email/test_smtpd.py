@@ -1,6 +1,7 @@
 """Our SMTP server: a mail sent to it with smtplib becomes a report (a bounce sent
-with the null sender is recorded and not answered), and the command listens until
-SIGTERM."""
+with the null sender is recorded and not answered), a reply threads only when our
+MX's Authentication-Results proves its sender (a forged one changes nothing and is
+answered why), and the command listens until SIGTERM."""
 
 import os
 import signal
@@ -15,8 +16,9 @@ import pytest
 from aduan.channels.email.models import InboundMail
 from aduan.channels.email.smtpd import smtpd_controller
 from aduan.outbox.models import Message
-from aduan.reports.models import Channel, Report
-from tests.channels.email.conftest import free_port, mail_bytes
+from aduan.reports.models import Action, Channel, Report, ReportEvent
+from aduan.reports.tracking import tracking_number_display
+from tests.channels.email.conftest import AUTHSERV_ID, free_port, mail_bytes, reply_bytes
 
 # The server records mail from its own threads: the test's data must be committed.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -56,6 +58,53 @@ def test_a_bounce_with_the_null_sender_is_not_answered(smtpd: int) -> None:
     record = InboundMail.objects.get()
     assert (record.outcome, record.automatic) == ("automatic", "bounce")
     assert not Message.objects.exists() and not Report.objects.exists()
+
+
+def _send(port: int, raw: bytes) -> None:
+    """A mail relayed to our server by the MX in front of it, its lines ended with
+    CRLF as SMTP has them (smtplib sends bytes as they are)."""
+    crlf = raw.replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+    with smtplib.SMTP("127.0.0.1", port, timeout=10) as client:
+        assert client.sendmail("siti.rahma@contoh.co.id", ["lapor@aduan.example.go.id"], crlf) == {}
+
+
+def test_a_forged_reply_through_our_server_changes_nothing_and_is_answered(smtpd: int) -> None:
+    _send(smtpd, mail_bytes("plain_quoted_printable.eml"))
+    report = Report.objects.get()
+    events = list(report.events.values_list("pk", flat=True))
+    forged = reply_bytes(
+        report.tracking_number,
+        ours=(
+            f"{AUTHSERV_ID}; spf=fail smtp.mailfrom=contoh.co.id; dkim=none; "
+            "dmarc=fail (p=none dis=none) header.from=contoh.co.id",
+        ),
+        # What the forger wrote: a pass under our name, and a pass of their own.
+        senders=(
+            f"{AUTHSERV_ID}; dmarc=pass header.from=contoh.co.id",
+            "mx.penipu.example; dkim=pass header.d=contoh.co.id",
+        ),
+    )
+    _send(smtpd, forged)
+    fresh = Report.objects.get(pk=report.pk)
+    assert (fresh.state, fresh.updated_at) == (report.state, report.updated_at)
+    assert list(fresh.events.values_list("pk", flat=True)) == events
+    assert not ReportEvent.objects.filter(action=Action.REPLY).exists()
+    record = InboundMail.objects.get(outcome=InboundMail.Outcome.UNPROVEN)
+    assert (record.proof, Report.objects.count()) == ("failed", 2)
+    answer = Message.objects.get(purpose="mail_unproven")
+    assert answer.recipient == "siti.rahma@contoh.co.id"
+    assert tracking_number_display(report.tracking_number) in answer.subject
+
+
+def test_a_genuine_reply_through_our_server_threads(smtpd: int) -> None:
+    _send(smtpd, mail_bytes("plain_quoted_printable.eml"))
+    report = Report.objects.get()
+    _send(smtpd, mail_bytes("reply.eml", TRACKING=report.tracking_number))
+    record = InboundMail.objects.get(outcome=InboundMail.Outcome.REPLY)
+    assert (record.report_id, record.proof) == (report.pk, "dmarc")
+    event = ReportEvent.objects.get(report=report, action=Action.REPLY)
+    assert event.body == "Lampunya sekarang malah berkedip-kedip, tiang nomor 14."
+    assert Report.objects.count() == 1
 
 
 def test_the_command_listens_until_sigterm() -> None:
