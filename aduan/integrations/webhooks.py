@@ -14,16 +14,25 @@ receivers can verify it with a library: ``webhook-id`` (the same on every attemp
 ``webhook-timestamp`` (Unix seconds of the attempt) and ``webhook-signature``
 (``v1,`` + base64 of HMAC-SHA256 over ``id.timestamp.body`` with the webhook's
 secret). The body says what happened and to which report; never anything of the
-reporter — the agency's system reads the case through the API for the rest."""
+reporter — the agency's system reads the case through the API for the rest.
+
+A webhook never makes the server call into its own network (SSRF): at registration
+and again at every attempt the host is resolved once, every address it stands for
+must be public (``aduan.lib.netaddr``), and the attempt connects to exactly those
+addresses — never to a second answer of the resolver (DNS rebinding) — while TLS
+still names and verifies the URL's host. Redirects are not followed; no proxy is
+used."""
 
 import base64
 import hashlib
 import hmac
+import http.client
 import ipaddress
 import json
 import logging
 import secrets
 import socket
+import ssl
 import urllib.error
 import urllib.request
 import uuid
@@ -43,6 +52,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.integrations.models import Delivery, Webhook, WebhookEvent
 from aduan.lib.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from aduan.lib.netaddr import IPAddress, may_call, parse_address
 from aduan.reports.models import Action, Report, ReportEvent, State
 from aduan.reports.policy import Actor
 
@@ -99,15 +109,45 @@ def _new_secret() -> str:
     return SECRET_START + base64.b64encode(secrets.token_bytes(32)).decode()
 
 
-def _allowed_address(host: str) -> bool:
-    """Does every address the host resolves to lie on the public internet? A webhook
-    must not make the server call into its own network (SSRF)."""
+def resolve(host: str) -> list[IPAddress]:
+    """The addresses a webhook's host name stands for, in the resolver's order: the
+    one place a name is resolved, at registration and once per delivery attempt
+    (the tests stand in a resolver of their own here). Raises OSError when the name
+    does not resolve."""
     try:
-        infos = socket.getaddrinfo(host, None, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
-        return False
-    addresses = {ipaddress.ip_address(info[4][0]) for info in infos}
-    return bool(addresses) and all(address.is_global for address in addresses)
+        infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
+    except UnicodeError as error:  # a name IDNA cannot encode
+        raise OSError(str(error)) from None
+    addresses: list[IPAddress] = []
+    for info in infos:
+        address = ipaddress.ip_address(info[4][0])
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+class AddressRefused(Exception):
+    """The host does not stand only for addresses the server may call."""
+
+
+def _checked_addresses(host: str) -> list[IPAddress]:
+    """The addresses to connect to, each checked; what is connected to is exactly
+    this, never a second answer of the resolver (DNS rebinding). Every address must
+    pass, not just one: the client could pick any of them."""
+    allow_local = settings.WEBHOOK_ALLOW_LOCAL
+    literal = parse_address(host)
+    if literal is not None:
+        addresses = [literal]
+    else:
+        try:
+            addresses = resolve(host)
+        except OSError as error:
+            raise AddressRefused("the host name does not resolve") from error
+    refused = [a for a in addresses if not may_call(a, allow_local=allow_local)]
+    if not addresses or refused:
+        logger.warning("webhook host %s refused: it resolves to %s", host, refused)
+        raise AddressRefused("the address is not on the public internet")
+    return addresses
 
 
 def _clean_url(url: str) -> str:
@@ -131,12 +171,23 @@ def _clean_url(url: str) -> str:
             code="invalid_url",
             field="url",
         )
-    if not local and not _allowed_address(parts.hostname or ""):
+    host = parts.hostname or ""
+    # In a demo a host name may point at a machine that is not up yet: it is checked
+    # at each delivery. An address written in the URL is checked here in any case.
+    if local and parse_address(host) is None:
+        return url
+    try:
+        _checked_addresses(host)
+    except AddressRefused:
         raise InvalidInput(
-            _("Alamat webhook harus bisa dijangkau di internet publik."),
+            _(
+                "Alamat webhook harus bisa dijangkau di internet publik: nama hostnya "
+                "harus terdaftar di DNS dan hanya menunjuk ke alamat IP publik, bukan ke "
+                "jaringan lokal atau alamat khusus."
+            ),
             code="url_not_public",
             field="url",
-        )
+        ) from None
     return url
 
 
@@ -326,14 +377,90 @@ def signature(*, secret: str, message_id: str, timestamp: int, body: bytes) -> s
     return "v1," + base64.b64encode(digest).decode()
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is the receiver's answer, not a place to follow it to."""
+def _connect(addresses: list[IPAddress], port: int, timeout: float | None) -> socket.socket:
+    """A TCP connection to the first of the checked addresses that answers."""
+    failure: OSError = OSError("no address to connect to")
+    for address in addresses:
+        try:
+            # A literal address: nothing is resolved here.
+            return socket.create_connection((str(address), port), timeout)
+        except OSError as error:
+            failure = error
+    raise failure
 
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
+
+class _PinnedHTTPConnection(http.client.HTTPConnection):
+    """Plain HTTP to the checked addresses; the Host header still names the host."""
+
+    def __init__(self, host: str, *, addresses: list[IPAddress], **kwargs: Any) -> None:
+        super().__init__(host, **kwargs)
+        self.addresses = addresses
+
+    def connect(self) -> None:
+        self.sock = _connect(self.addresses, self.port, self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _PinnedHTTPSConnection(http.client.HTTPSConnection):
+    """TLS to the checked addresses, for the URL's host name: it is the name sent as
+    SNI and the name the certificate is verified for."""
+
+    def __init__(
+        self, host: str, *, addresses: list[IPAddress], tls: ssl.SSLContext, **kwargs: Any
+    ) -> None:
+        super().__init__(host, context=tls, **kwargs)
+        self.addresses = addresses
+        self.tls = tls
+
+    def connect(self) -> None:
+        sock = _connect(self.addresses, self.port, self.timeout)
+        try:
+            self.sock = self.tls.wrap_socket(sock, server_hostname=self.host)
+        except BaseException:
+            sock.close()
+            raise
+
+
+class _PinnedHTTPHandler(urllib.request.HTTPHandler):
+    def __init__(self, addresses: list[IPAddress]) -> None:
+        super().__init__()
+        self.addresses = addresses
+
+    def http_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def connection(host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+            return _PinnedHTTPConnection(host, addresses=self.addresses, **kwargs)
+
+        return self.do_open(connection, req)
+
+
+class _PinnedHTTPSHandler(urllib.request.HTTPSHandler):
+    def __init__(self, addresses: list[IPAddress]) -> None:
+        # The system's trusted CAs and the host name checked; made per delivery, so a
+        # changed CA bundle counts at once.
+        self.tls = ssl.create_default_context()
+        super().__init__(context=self.tls)
+        self.addresses = addresses
+
+    def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
+        def connection(host: str, /, **kwargs: Any) -> http.client.HTTPConnection:
+            return _PinnedHTTPSConnection(host, addresses=self.addresses, tls=self.tls, **kwargs)
+
+        return self.do_open(connection, req)
+
+
+def _opener(addresses: list[IPAddress]) -> urllib.request.OpenerDirector:
+    """An opener that speaks http(s) to the checked addresses only: no proxy (it
+    would resolve the name again), and no redirects (a redirect is the receiver's
+    answer, a failure, not a place to go)."""
+    opener = urllib.request.OpenerDirector()
+    for handler in (
+        urllib.request.UnknownHandler(),
+        urllib.request.HTTPDefaultErrorHandler(),
+        urllib.request.HTTPErrorProcessor(),
+        _PinnedHTTPHandler(addresses),
+        _PinnedHTTPSHandler(addresses),
+    ):
+        opener.add_handler(handler)
+    return opener
 
 
 @dataclass(frozen=True, slots=True)
@@ -344,11 +471,12 @@ class Outcome:
 
 
 def _post(webhook: Webhook, delivery: Delivery) -> Outcome:
-    parts = urlsplit(webhook.url)
-    if not settings.WEBHOOK_ALLOW_LOCAL and not _allowed_address(parts.hostname or ""):
-        return Outcome(
-            ok=False, status_code=None, error="the address is not on the public internet"
-        )
+    """One attempt: the host resolved once, every address checked, the request sent
+    to those addresses. A refused address is a failed attempt like any other."""
+    try:
+        addresses = _checked_addresses(urlsplit(webhook.url).hostname or "")
+    except AddressRefused as refused:
+        return Outcome(ok=False, status_code=None, error=f"refused: {refused}")
     body = json.dumps(delivery.payload, ensure_ascii=False, separators=(",", ":")).encode()
     timestamp = int(timezone.now().timestamp())
     # The URL was checked to be http(s) when it was registered.
@@ -370,11 +498,12 @@ def _post(webhook: Webhook, delivery: Delivery) -> Outcome:
         },
     )
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+        with _opener(addresses).open(request, timeout=TIMEOUT_SECONDS) as response:
             return Outcome(ok=True, status_code=response.status, error="")
     except urllib.error.HTTPError as error:
         return Outcome(ok=False, status_code=error.code, error=f"HTTP {error.code}")
-    except (OSError, ValueError) as error:  # refused, unreachable, timed out, bad TLS
+    # Refused, unreachable, timed out, bad TLS, or an answer that is not HTTP.
+    except (OSError, ValueError, http.client.HTTPException) as error:
         return Outcome(ok=False, status_code=None, error=f"{type(error).__name__}: {error}")
 
 
