@@ -305,6 +305,9 @@ STAFF_SESSION_HOURS = env_int("ADUAN_STAFF_SESSION_HOURS", 12, minimum=1)
 # must be https:// on the public internet, or it could make the server call into
 # its own network.
 WEBHOOK_ALLOW_LOCAL = env_bool("ADUAN_WEBHOOK_ALLOW_LOCAL", DEMO_MODE)
+# Days the access log (staff and agency-API reads of reports) is kept; the worker
+# removes older rows. At least 30: a shorter log cannot answer a reporter's complaint.
+ACCESS_LOG_DAYS = env_int("ADUAN_ACCESS_LOG_DAYS", 365, minimum=30)
 
 _LOG_LEVELS = ("debug", "info", "warning", "error")
 # Attachments: at most this many bytes each; images lose their metadata on upload.

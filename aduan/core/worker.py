@@ -75,6 +75,12 @@ def _idempotency_keys(now: datetime, stop: Callable[[], bool]) -> int:
     return idempotency_keys_purge(now=now)
 
 
+def _access_log(now: datetime, stop: Callable[[], bool]) -> int:
+    from aduan.reports.access import report_access_purge
+
+    return report_access_purge(now=now)
+
+
 JOBS: tuple[Job, ...] = (
     Job("outbox", _outbox, every=1),
     Job("webhooks", _webhooks, every=5),
@@ -82,6 +88,7 @@ JOBS: tuple[Job, ...] = (
     Job("x photos", _x_photos, every=5),
     Job("statistics", _stats, every=2),
     Job("idempotency keys", _idempotency_keys, every=3600),
+    Job("access log", _access_log, every=3600),
 )
 
 

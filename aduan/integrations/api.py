@@ -33,16 +33,17 @@ from aduan.integrations.schemas import (
     WebhookPatch,
 )
 from aduan.integrations.services import api_key_actor, api_key_allows, api_key_authenticate
+from aduan.lib.clientaddress import client_address
 from aduan.lib.errors import NotFound, NotPermitted
 from aduan.lib.idempotency import IDEMPOTENT, idempotent
 from aduan.lib.pagination import Page, PageQuery, paginate
 from aduan.lib.problems import problem_responses
 from aduan.lib.ratelimit import limited
 from aduan.reporters.selectors import reporter_card
-from aduan.reports import selectors, services
+from aduan.reports import access, selectors, services
 from aduan.reports.api import Number, report_out
 from aduan.reports.api_bodies import parse_body, request_body
-from aduan.reports.models import Action, Channel, Report
+from aduan.reports.models import AccessKind, Action, Channel, Report
 from aduan.reports.policy import Actor, View, identity_access, in_scope
 
 router = Router(tags=["agency"])
@@ -197,6 +198,14 @@ def inbox(
     if filters.updated_since is not None:
         reports = reports.filter(updated_at__gte=filters.updated_since)
     result = paginate(reports, page, key="id")
+    # One row per report returned, in one statement (DESIGN.md §5: every read).
+    access.report_access_record_many(
+        actor=actor,
+        reports=result.items,
+        kind=AccessKind.API_LIST,
+        address=client_address(request),
+        api_key_id=_key(request).pk,
+    )
     return {
         "count": result.count,
         "next_cursor": result.next_cursor,
@@ -218,9 +227,15 @@ def inbox(
 @limited("agency", every_method=True)
 def case_detail(request: HttpRequest, tracking_number: Number) -> JsonResponse:
     actor = _actor(request, Scope.REPORTS_READ)
-    return JsonResponse(
-        case_out(actor, _case(actor, tracking_number)), json_dumps_params={"ensure_ascii": False}
+    report = _case(actor, tracking_number)
+    access.report_access_record(
+        actor=actor,
+        report=report,
+        kind=AccessKind.API,
+        address=client_address(request),
+        api_key_id=_key(request).pk,
     )
+    return JsonResponse(case_out(actor, report), json_dumps_params={"ensure_ascii": False})
 
 
 def _act(request: HttpRequest, number: str, action: Any) -> JsonResponse:

@@ -314,3 +314,85 @@ class DeadlinePolicy(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report_type} {self.category_id or '*'} from {self.effective_from}"
+
+
+class AccessKind(models.TextChoices):
+    """What a staff member or an agency's system read of a report."""
+
+    CASE = "case", _("Halaman kasus")
+    PORTAL = "portal", _("Halaman laporan di portal")
+    ATTACHMENT = "attachment", _("Lampiran")
+    API = "api", _("API instansi: laporan")
+    API_LIST = "api_list", _("API instansi: daftar")
+
+
+class ReportAccess(models.Model):
+    """One read of a report by staff or an agency's system (DESIGN.md §5): who, when,
+    what, from where. Append-only like the timeline; rows older than
+    ``ACCESS_LOG_DAYS`` are purged by the worker, nothing else deletes them."""
+
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="+", db_index=False)
+    kind = models.CharField(max_length=10, choices=AccessKind.choices)
+    attachment = models.ForeignKey(
+        Attachment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    # Who: a staff account, or an agency's API key (then no user).
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    api_key = models.ForeignKey(
+        "integrations.ApiKey",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    # The reader's role and agency at the time (they may change later).
+    actor_role = models.CharField(max_length=16)
+    actor_agency = models.ForeignKey(
+        "agencies.Agency",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    # The client's address as aduan.lib.clientaddress reads it; "" when unknown.
+    address = models.CharField(max_length=45, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            # A report's log, newest first; and the purge, oldest first.
+            models.Index(fields=["report", "-created_at", "-id"], name="access_report_time"),
+            models.Index(fields=["created_at"], name="access_time"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(user__isnull=False) | Q(api_key__isnull=False),
+                name="access_has_reader",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.kind} by {self.actor_role} at {self.created_at}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        # Integrity, not business: the access log is append-only.
+        if self.pk is not None and not self._state.adding:
+            raise ValueError("access log rows are never edited")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise ValueError("access log rows are removed only by the retention purge")

@@ -294,3 +294,23 @@ def can(actor: Actor, action: str, report: Report) -> bool:
     if action in _HANDLER_ACTIONS:
         return _handles(actor, report)
     return False
+
+
+# -- the access log (aduan/reports/access.py) ------------------------------------------
+
+# Whose reads of reports are written down: staff, with the powers of their role, and
+# agencies' systems. Citizens and the public are not watched.
+_LOGGED_ROLES = frozenset(
+    {"national_admin", "agency_admin", "liaison", "supervisor", "integration"}
+)
+
+
+def reads_are_logged(actor: Actor) -> bool:
+    """Are this actor's reads of reports written to the access log?"""
+    return actor.role in _LOGGED_ROLES
+
+
+def can_read_access_log(actor: Actor, report: Report) -> bool:
+    """May the actor read the report's access log? A national admin only: the log
+    tells who handles a report and from where, which is no agency's business."""
+    return actor.role == "national_admin"

@@ -32,6 +32,7 @@ from aduan.backoffice.cases.forms import (
     RequestInfoForm,
 )
 from aduan.backoffice.cases.lists import lists_for
+from aduan.lib.clientaddress import client_address
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.http import safe_next_url
 from aduan.lib.widgets import LongSelect
@@ -39,11 +40,13 @@ from aduan.outbox.selectors import messages_of_report
 from aduan.reporters.selectors import ReporterCard, reporter_card
 from aduan.reports import selectors as reports
 from aduan.reports import services
+from aduan.reports.access import report_access_list, report_access_record
 from aduan.reports.errors import StaleReport
-from aduan.reports.models import Action, ArchiveReason, Attachment, Report, State
+from aduan.reports.models import AccessKind, Action, ArchiveReason, Attachment, Report, State
 from aduan.reports.policy import (
     Actor,
     View,
+    can_read_access_log,
     event_reason,
     event_text,
     identity_access,
@@ -285,6 +288,9 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
         report = _case_get(actor, report.tracking_number)
     elif action:
         status, error = 400, str(_("Tindakan tidak dikenal."))
+    # Every showing of the page is a read, written down before it is answered.
+    address = client_address(request)
+    report_access_record(actor=actor, report=report, kind=AccessKind.CASE, address=address)
     context = _case_context(request, actor, report, suggestion, bound, card)
     context["action_error"] = error
     return render(request, "backoffice/cases/case.html", context, status=status)
@@ -356,6 +362,11 @@ def _case_context(
         "agency_picker": _agency_picker(request, suggested) if Action.DISPOSE in forms else "",
         "outbox": messages_of_report(
             report_id=report.pk, show_channel=not report.is_anonymous or national
+        ),
+        "access_log": (
+            report_access_list(actor=actor, report=report, page=request.GET.get("akses"))
+            if can_read_access_log(actor, report)
+            else None
         ),
     }
 

@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from aduan.accounts.models import User
+from aduan.lib.clientaddress import client_address
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.ratelimit import limited
 from aduan.reporters.services import reporter_for_user
+from aduan.reports import access, services
 from aduan.reports import selectors as reports
-from aduan.reports import services
-from aduan.reports.models import Action, Attachment, Channel, Report, ReportType
+from aduan.reports.models import AccessKind, Action, Attachment, Channel, Report, ReportType
 from aduan.reports.policy import (
     Actor,
     View,
@@ -322,6 +323,9 @@ def report(request: HttpRequest, number: str) -> HttpResponse:
         # Someone may have changed it meanwhile: show the report as it is now.
         found, view = reports.report_get(actor=actor, tracking_number=found.tracking_number)
     allowed = reports.report_reporter_actions(actor=actor, report=found)
+    # A staff member's read is written down before it is answered (not a citizen's).
+    address = client_address(request)
+    access.report_access_record(actor=actor, report=found, kind=AccessKind.PORTAL, address=address)
     context = _report_context(actor, found, view, allowed, bound)
     context["action_error"] = action_error
     context.update(community_context(request, actor, found))
@@ -380,10 +384,19 @@ def _report_context(
 def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """A report's file, only to whom the policy shows the report's files: never a
     public media URL, and a file the visitor may not see does not exist."""
+    actor = _actor(request)
     try:
-        found = reports.attachment_get(actor=_actor(request), attachment_id=attachment_id)
+        found = reports.attachment_get(actor=actor, attachment_id=attachment_id)
     except NotFound:
         raise Http404 from None
+    # A staff member's download is written down before the file is sent.
+    access.report_access_record(
+        actor=actor,
+        report=found.report,
+        kind=AccessKind.ATTACHMENT,
+        attachment=found,
+        address=client_address(request),
+    )
     inline = found.content_type.startswith("image/")
     name = found.file.name or ""
     suffix = name.rpartition(".")[2] if "." in name else "bin"
