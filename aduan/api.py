@@ -3,8 +3,9 @@ shape (problem+json) for every failure."""
 
 import logging
 
-from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
 from django_ratelimit.exceptions import Ratelimited
 from ninja.errors import AuthenticationError, HttpError, ValidationError
@@ -99,6 +100,19 @@ def on_suspicious(request: HttpRequest, error: SuspiciousOperation) -> HttpRespo
         )
     return problem_response(
         request, status=400, code="bad_request", title=_("Permintaan tidak valid.")
+    )
+
+
+@api.exception_handler(MultiPartParserError)
+@api.exception_handler(BadRequest)
+def on_unreadable_body(request: HttpRequest, error: Exception) -> HttpResponse:
+    # A body Django cannot read (a multipart form without its boundary or with a
+    # broken part, a form not in UTF-8): the sender's fault, never a server error.
+    return problem_response(
+        request,
+        status=400,
+        code="body_unreadable",
+        title=_("Isi permintaan tidak dapat dibaca."),
     )
 
 

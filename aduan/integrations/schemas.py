@@ -8,6 +8,7 @@ from typing import Any, Literal
 from ninja import Field, Schema
 
 from aduan.integrations.models import WebhookEvent
+from aduan.lib.datetimes import BoundDatetime
 from aduan.reports.models import Channel
 from aduan.reports.schemas import ReportOut, StateName, TypeName
 
@@ -43,8 +44,11 @@ class InboxQuery(Schema):
     overdue: bool = Field(default=False, description="Only reports whose deadline passed.")
     submitted_from: date | None = None
     submitted_to: date | None = None
-    updated_since: datetime | None = Field(
-        default=None, description="Only reports changed at or after this time (for syncing)."
+    updated_since: BoundDatetime | None = Field(
+        default=None,
+        description=(
+            "Only reports changed at or after this time (for syncing); RFC 3339, with its offset."
+        ),
     )
     q: str = Field(
         default="", max_length=200, description="A tracking number, or words to search for."

@@ -3,6 +3,7 @@ the Spark convention: the XML's root element is dropped, a list becomes an array
 an element with children an object. Both are made from one Python value here."""
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.sax.saxutils import escape
@@ -26,12 +27,18 @@ _ITEM = {
 }
 
 
+# Characters XML 1.0 cannot carry, escaped or not: control characters but tab and
+# line ends, surrogates, U+FFFE and U+FFFF. A report's text or a parameter echoed in
+# an error may hold them; the XML answer leaves them out, or no parser reads it.
+_NOT_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def _text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 _LEAVES = (str, int, float, type(None))  # bool is an int

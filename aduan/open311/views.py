@@ -9,14 +9,16 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 from django_ratelimit.exceptions import Ratelimited
 
+from aduan.lib.datetimes import datetime_parse
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.ratelimit import limited
 from aduan.open311 import selectors, services
@@ -51,6 +53,12 @@ def open311(*methods: str) -> Callable[[View], View]:
                 response = errors(fmt, 429, str(_("Terlalu banyak laporan. Coba lagi nanti.")))
                 response["Retry-After"] = "60"
                 return response
+            except RequestDataTooBig:
+                return errors(fmt, 413, str(_("Data yang dikirim terlalu besar.")))
+            except (BadRequest, MultiPartParserError, SuspiciousOperation):
+                # A body Django cannot read (a form without its boundary or not in
+                # UTF-8, too many fields): the sender's fault, in the error list.
+                return errors(fmt, 400, str(_("Permintaan tidak valid.")))
 
         return wrapped
 
@@ -210,23 +218,7 @@ def _request_items(requests: list[selectors.RequestRow], *, extended: bool) -> l
 
 
 def _datetime(raw: str, *, name: str) -> datetime | None:
-    if not raw:
-        return None
-    # An unescaped "+" of a time-zone offset arrives as a space.
-    value = raw.replace(" ", "+")
-    try:
-        parsed = parse_datetime(value)
-    except ValueError:
-        parsed = None
-    if parsed is None or timezone.is_naive(parsed):
-        raise InvalidInput(
-            _(
-                "%(name)s harus tanggal-waktu W3C dengan zona waktu, misalnya "
-                "2026-11-28T10:00:00+07:00."
-            )
-            % {"name": name}
-        )
-    return parsed
+    return datetime_parse(raw, field=name) if raw else None
 
 
 def _window(request: HttpRequest) -> tuple[datetime, datetime]:

@@ -138,6 +138,15 @@ def period_parse(
                 code="period_invalid",
                 field="end",
             )
+        # The years a year may be (below): a span at the calendar's ends (0001,
+        # 9999) would overflow when it is compared with the span before it.
+        if start.year < FIRST_YEAR or end.year > today.year + 1:
+            raise InvalidInput(
+                _("Tahun harus antara %(first)s dan %(last)s.")
+                % {"first": FIRST_YEAR, "last": today.year + 1},
+                code="period_invalid",
+                field="start" if start.year < FIRST_YEAR else "end",
+            )
         return Period(start, end)
     year = year if year is not None else today.year
     if not FIRST_YEAR <= year <= today.year + 1:

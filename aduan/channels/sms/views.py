@@ -43,18 +43,48 @@ def _reply(body: str) -> HttpResponse:
     return response
 
 
+# The character sets Kannel names in ``charset`` (%C): UTF-8 (with ``mo-recode``,
+# the deployment's set-up), UTF-16BE for a UCS-2 message without it, ISO-8859-1
+# or WINDOWS-1252 for text recoded to 8 bits. Keyed by the name in lower case
+# without "-" and "_"; the Python codec each is read with.
+_CHARSETS = {
+    "utf8": "utf-8",
+    "iso88591": "iso-8859-1",
+    "latin1": "iso-8859-1",
+    "windows1252": "cp1252",
+    "cp1252": "cp1252",
+    "utf16be": "utf-16-be",
+    "ucs2": "utf-16-be",
+}
+
+
 def _params(request: HttpRequest) -> QueryDict:
-    """The request's parameters, read in the character set Kannel says it used."""
-    params = request.POST if request.method == "POST" else request.GET
-    charset = params.get("charset", "").strip().lower()
-    if charset and charset not in ("utf-8", "utf8"):
-        try:
-            "".encode(charset)
-        except LookupError:
-            return params
-        request.encoding = charset
-        params = request.POST if request.method == "POST" else request.GET
+    """The request's parameters, ``text`` read in the character set Kannel says it
+    used. Only ``text`` is in it: the others (numbers, ids, the secret) are ASCII.
+    Any other name is read as UTF-8, never looked up among Python's codecs, some of
+    which are no character set at all (punycode, rot13, zlib) and fail on any
+    input; the SMS is kept either way. NUL characters are dropped: nobody means
+    them, and PostgreSQL cannot store them."""
+    params = (request.POST if request.method == "POST" else request.GET).copy()
+    name = params.get("charset", "").strip().lower().replace("-", "").replace("_", "")
+    codec = _CHARSETS.get(name, "utf-8")
+    raw = _form_as_sent(request) if codec != "utf-8" else None
+    if raw is not None:
+        params.setlist("text", QueryDict(raw, encoding=codec).getlist("text"))
+    for key, values in list(params.lists()):
+        params.setlist(key, [value.replace("\x00", "") for value in values])
     return params
+
+
+def _form_as_sent(request: HttpRequest) -> str | None:
+    """The parameters with their %-escapes, as sent; None for a multipart form,
+    whose parts each name their own character set."""
+    if request.method == "GET":
+        return str(request.META.get("QUERY_STRING", ""))
+    if request.content_type == "application/x-www-form-urlencoded":
+        # Bytes as characters, one for one: the codec reads the %-escapes.
+        return request.body.decode("iso-8859-1")
+    return None
 
 
 def _from_gateway(request: HttpRequest, params: QueryDict) -> bool:
@@ -92,7 +122,10 @@ def kannel_delivery_report(request: HttpRequest) -> HttpResponse:
         return _text("", status=403)
     message_id, kind = params.get("message", ""), params.get("status", "")
     delivery = _DELIVERY_OF_KANNEL.get(kind)
-    if not message_id.isdigit() or delivery is None:
+    # ASCII digits that fit a row id: str.isdigit() alone holds for "²" too.
+    if not (message_id.isascii() and message_id.isdigit() and len(message_id) <= 18):
+        return _text("", status=400)
+    if delivery is None:
         return _text("", status=400)
     message_delivery_record(
         message_id=int(message_id), delivery=delivery, detail=params.get("answer", "")
