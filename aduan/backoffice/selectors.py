@@ -355,6 +355,7 @@ def sub_agency_options(*, agency_id: int | None) -> list[tuple[int, str]]:
 _STAFF_ACTIONS = (
     Action.REMIND,
     Action.DISPOSE,
+    Action.CLASSIFY,
     Action.REQUEST_INFO,
     Action.ARCHIVE,
     Action.INTERVENE,

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReportType(models.TextChoices):
@@ -187,6 +188,9 @@ class Action(models.TextChoices):
     SUPPLY_INFO = "supply_info", _("Kelengkapan dikirim")
     REPLY = "reply", _("Balasan pelapor")
     DISPOSE = "dispose", _("Diverifikasi dan didisposisikan")
+    # The national admin sets or corrects type, category, region and title while
+    # verifying; the report stays where it is.
+    CLASSIFY = "classify", _("Dilengkapi saat verifikasi")
     ARCHIVE = "archive", _("Diarsipkan")
     EXPIRE_INFO = "expire_info", _("Diarsipkan: kelengkapan tidak dikirim")
     ASSIGN = "assign", _("Diteruskan ke unit kerja")
@@ -299,7 +303,8 @@ class DeadlinePolicy(models.Model):
     source = models.CharField(max_length=200, blank=True)
 
     class Meta:
-        verbose_name_plural = "deadline policies"
+        verbose_name = _("kebijakan batas waktu")
+        verbose_name_plural = pgettext_lazy("jamak", "kebijakan batas waktu")
         constraints = [
             models.UniqueConstraint(
                 fields=["report_type", "category", "effective_from"],

@@ -268,7 +268,14 @@ def event_reason(actor: Actor, report: Report, event: ReportEvent) -> str:
 
 
 _NATIONAL_ACTIONS = frozenset(
-    {Action.DISPOSE, Action.REQUEST_INFO, Action.ARCHIVE, Action.INTERVENE, Action.IDENTITY_VIEWED}
+    {
+        Action.DISPOSE,
+        Action.CLASSIFY,
+        Action.REQUEST_INFO,
+        Action.ARCHIVE,
+        Action.INTERVENE,
+        Action.IDENTITY_VIEWED,
+    }
 )
 _AGENCY_ADMIN_ACTIONS = frozenset({Action.ASSIGN, Action.REDISPOSE, Action.BOUNCE})
 _HANDLER_ACTIONS = frozenset({Action.FOLLOW_UP, Action.ANSWER, Action.NOTE})

@@ -4,22 +4,21 @@ Only what the access policy shows the public is listed (``visible_q(PUBLIC)``):
 confidential reports and reports not yet verified are never found, whatever the
 filters or the search words. Reports come newest first, 20 a page, by keyset: the
 next page is "older than the last row shown", which an index answers as fast on the
-thousandth page as on the first, and no page counts the whole table.
+thousandth page as on the first, and no page counts the whole table (the number of
+results shown stops at COUNT_LIMIT + 1).
 
-Search: PostgreSQL matches ``to_tsvector('indonesian', title || ' ' || body)``
-against the words as a web search engine reads them (``websearch_to_tsquery``),
-using the expression index of migration 0004. SQLite matches an FTS5 table over the
-same two columns, kept in step with the reports by triggers (so rows inserted in
-bulk are found too); the visitor's words become a quoted FTS5 query, so no input can
-be read as FTS5 syntax.
+Search (below, "the search"): a report's title, text, category and places, stemmed
+as Indonesian on both databases, kept in step by triggers; results newest first, or
+by relevance on request, with a bounded count.
 """
 
+import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
 from django.db.models import (
     BigIntegerField,
@@ -49,7 +48,6 @@ PAGE_SIZE = 20
 SEARCH_MAX_LENGTH = 200
 # More words than this add cost, not precision.
 SEARCH_MAX_TERMS = 12
-FTS_TABLE = "reports_report_fts"
 
 _CENTRAL_KINDS = (Agency.Kind.MINISTRY, Agency.Kind.INSTITUTION, Agency.Kind.STATE_COMPANY)
 
@@ -223,40 +221,235 @@ class Cursor:
 
 
 # -- the search ---------------------------------------------------------------------
+#
+# What is searched is a report's *document*: its title, its text, and the names of its
+# category (and the category's parent) and of its region and the regions above it
+# ("Kejaksan Kota Cirebon Jawa Barat"), so that "jalan rusak" finds the reports filed
+# under "Jalan rusak / berlubang" and "Cirebon" those placed anywhere in Kota or
+# Kabupaten Cirebon. Triggers on reports_report write it (migration 0009) whenever a
+# report is inserted, in bulk too, or its title, text, category or region change, so
+# nothing needs calling when verification corrects a report; search_document_refresh()
+# re-derives it after a category or region is renamed.
+#
+# PostgreSQL: reports_report_search holds the document as a tsvector, weighted (title
+# A, category and places B, text D), stemmed by the ``indonesian`` configuration, plus
+# the words as written ('simple'), so that a prefix also finds affixed words
+# ("berlub" finds "berlubang"); a GIN index answers the match.
+# SQLite: an FTS5 table with the same parts, each word stemmed by Sastrawi through the
+# SQL function aduan_search_text (registered on every connection, see
+# register_sqlite_functions), followed by the words as written, for prefixes.
+#
+# The query is read like a web search (words must all be there, "a phrase", ``or``,
+# ``-word``), each word stemmed the same way as the documents; stop words are left out
+# unless nothing else is left; the last word typed also matches as a prefix; a word
+# with common other spellings (SMS abbreviations, frequent slips: SPELLINGS) matches
+# any of them.
+
+SEARCH_TABLE = "reports_report_search"
+FTS_TABLE = "reports_report_fts"
+# The feed counts its results up to this, then says "more than".
+COUNT_LIMIT = 1000
+# Results by relevance are paged by number, up to COUNT_LIMIT results.
+RELEVANCE_PAGES = COUNT_LIMIT // PAGE_SIZE
+# A prefix shorter than this matches too much to help.
+PREFIX_MIN_LENGTH = 3
+
+# Other spellings of a word seen in complaints: SMS abbreviations and frequent slips.
+# Documents and queries alike are read with each written as its word ("jln" as
+# "jalan"), so that either finds the other and ranks as the word would. Lower case,
+# letters only (they go into a regular expression on PostgreSQL). A change here needs
+# a migration that recreates the PostgreSQL trigger functions and refreshes the
+# documents (search_document_refresh).
+SPELLINGS: dict[str, tuple[str, ...]] = {
+    "jalan": ("jln", "jl", "jaln"),
+    "rusak": ("rsk", "rusaq", "rusk"),
+    "lubang": ("lobang",),
+    "berlubang": ("berlobang",),
+    "sampah": ("smpah",),
+    "selokan": ("slokan",),
+    "banjir": ("banjr",),
+    "jembatan": ("jembtan",),
+    "trotoar": ("trotoir",),
+    "listrik": ("lstrik",),
+    "lampu": ("lmpu",),
+    "sekolah": ("sekola",),
+    "kabupaten": ("kab",),
+    "kecamatan": ("kec",),
+    "kelurahan": ("kel",),
+    "puskesmas": ("pkm",),
+    "pungutan": ("pungli",),
+}
+_SPELLING: dict[str, str] = {
+    variant: word for word, variants in SPELLINGS.items() for variant in variants
+}
 
 
-class _Document(Func):
-    """``to_tsvector('indonesian', title || ' ' || body)``: written exactly as the
-    index of migration 0004 is, so that PostgreSQL uses it."""
+def as_written(word: str) -> str:
+    """A lower-case word with its usual spelling ("jln" → "jalan")."""
+    return _SPELLING.get(word, word)
 
-    template = "to_tsvector('indonesian'::regconfig, %(expressions)s)"
-    arg_joiner = " || ' ' || "
-    output_field = SearchVectorField()
+
+def _spelling_sql(expression: str) -> str:
+    """PostgreSQL: ``expression`` with every other spelling replaced by its word."""
+    for word, variants in SPELLINGS.items():
+        pattern = r"\m(" + "|".join(variants) + r")\M"
+        expression = f"regexp_replace({expression}, '{pattern}', '{word}', 'gi')"
+    return expression
+
+
+@functools.cache
+def _stemmer() -> Any:
+    from Sastrawi.Stemmer.StemmerFactory import StemmerFactory  # type: ignore[import-untyped]
+
+    return StemmerFactory().create_stemmer()
+
+
+@functools.cache
+def stop_words() -> frozenset[str]:
+    """Sastrawi's Indonesian stop words ("yang", "di", "dan", …)."""
+    from Sastrawi.StopWordRemover.StopWordRemoverFactory import (  # type: ignore[import-untyped]
+        StopWordRemoverFactory,
+    )
+
+    return frozenset(StopWordRemoverFactory().get_stop_words())
+
+
+@functools.lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """One lower-case word's stem by Sastrawi ("berlubang" → "lubang"); about 30 µs
+    the first time, so kept (a report's words repeat across reports)."""
+    stemmed: str = _stemmer().stem(word)
+    return stemmed or word
+
+
+def search_text(text: str | None) -> str:
+    """Text as SQLite indexes it: each word stemmed, then the words whose stem
+    differs as they were written, so that a prefix of either matches ("lub" and
+    "berlub" both find "berlubang") with no column filter in the query (a filter
+    costs FTS5 tenfold). Stop words are kept, so that a quoted phrase still
+    matches exactly."""
+    if not text:
+        return ""
+    words = _WORD.findall(text.lower())
+    stems = [stem(as_written(word)) for word in words]
+    written = [word for word, stemmed in zip(words, stems, strict=True) if word != stemmed]
+    return " ".join(stems + written)
+
+
+def register_sqlite_functions(connection: Any, **kwargs: object) -> None:
+    """Registers aduan_search_text on a new SQLite connection (connection_created):
+    the FTS triggers call it, so every connection that writes reports needs it."""
+    if connection.vendor == "sqlite":
+        connection.connection.create_function(
+            "aduan_search_text", 1, search_text, deterministic=True
+        )
+
+
+# The names a report is also found by: its category and the category's parent, its
+# region and the regions above it (codes are dotted: "32", "32.74", "32.74.01", …).
+def _places_sql(row: str, *, sqlite: bool) -> str:
+    concat = "group_concat(name, ' ')" if sqlite else "string_agg(name, ' ')"
+    return f"""
+      coalesce((SELECT c.name || ' ' || coalesce(p.name, '')
+                FROM categories_category c
+                LEFT JOIN categories_category p ON p.id = c.parent_id
+                WHERE c.id = {row}.category_id), '')
+      || ' ' ||
+      coalesce((SELECT {concat} FROM regions_region
+                WHERE code IN ({row}.region_id, substr({row}.region_id, 1, 2),
+                               substr({row}.region_id, 1, 5),
+                               substr({row}.region_id, 1, 8))), '')"""  # noqa: S608
+
+
+def sqlite_document_insert(row: str, source: str = "") -> str:
+    """INSERT of the FTS rows of ``row`` (``new`` in a trigger, or a table alias with
+    ``source`` its FROM clause)."""
+    places = _places_sql(row, sqlite=True)
+    return f"""INSERT INTO {FTS_TABLE} (rowid, title, body, places)
+       SELECT {row}.id, aduan_search_text({row}.title), aduan_search_text({row}.body),
+              aduan_search_text({places})
+       {source}"""
+
+
+def postgresql_document(row: str) -> str:
+    """The tsvector of ``row`` (``NEW`` in the trigger, or a table alias)."""
+    places = _places_sql(row, sqlite=False)
+    title, body = _spelling_sql(f"{row}.title"), _spelling_sql(f"{row}.body")
+    return f"""setweight(to_tsvector('indonesian'::regconfig, {title}), 'A')
+      || setweight(to_tsvector('indonesian'::regconfig, {_spelling_sql(places)}), 'B')
+      || setweight(to_tsvector('indonesian'::regconfig, {body}), 'D')
+      || to_tsvector('simple'::regconfig,
+                     {row}.title || ' ' || {row}.body || ' ' || {places})"""
+
+
+def search_document_refresh(report_ids: Iterable[int] | None = None) -> None:
+    """Re-derives the search documents of these reports (all when None). Not needed
+    when a report changes (its triggers do it): after a category or region is
+    renamed, or to repair the index."""
+    ids = None if report_ids is None else sorted(set(report_ids))
+    chunks: list[list[int]] | list[None] = (
+        [None] if ids is None else [ids[i : i + 500] for i in range(0, len(ids), 500)]
+    )
+    postgresql = connection.vendor == "postgresql"
+    with connection.cursor() as cursor:
+        for chunk in chunks:
+            params = chunk or []
+            marks = ", ".join(["%s"] * len(params))
+            if postgresql:
+                key, insert = (
+                    "report_id",
+                    (
+                        f"INSERT INTO {SEARCH_TABLE} (report_id, document) "  # noqa: S608
+                        f"SELECT r.id, {postgresql_document('r')} FROM reports_report r"
+                    ),
+                )
+            else:
+                key, insert = "rowid", sqlite_document_insert("r", "FROM reports_report r")
+            table = SEARCH_TABLE if postgresql else FTS_TABLE
+            if chunk is None:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608
+                cursor.execute(insert)
+            else:
+                cursor.execute(f"DELETE FROM {table} WHERE {key} IN ({marks})", params)  # noqa: S608
+                cursor.execute(f"{insert} WHERE r.id IN ({marks})", params)
+
+
+# -- reading the query ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A word, or a quoted phrase (several words), of the query."""
+
+    words: tuple[str, ...]
+    phrase: bool = False
+    prefix: bool = False
+
+    def word(self) -> str:
+        """The single word, with its usual spelling."""
+        return as_written(self.words[0])
+
+
+@dataclass(frozen=True, slots=True)
+class Alternative:
+    """Terms that must all be there, and terms that must not."""
+
+    required: tuple[Term, ...]
+    excluded: tuple[Term, ...]
 
 
 _PHRASE_OR_WORD = re.compile(r'(-?)"([^"]*)"?|(\S+)')
 _WORD = re.compile(r"\w+")
 
 
-def _fts_term(text: str) -> str | None:
-    """One quoted FTS5 string from what the visitor wrote: only its letters and
-    digits, so nothing in it is read as syntax. A single word of three letters or
-    more also matches its longer forms ("jalan" finds "jalanan"): SQLite has no
-    Indonesian stemmer, and Indonesian adds its suffixes (-an, -kan, -nya) at the
-    end."""
-    words = _WORD.findall(text.lower())
-    if not words:
-        return None
-    quoted = '"' + " ".join(words) + '"'
-    return quoted + "*" if len(words) == 1 and len(words[0]) >= 3 else quoted
-
-
-def fts5_query(text: str) -> str | None:
-    """The visitor's words as an FTS5 query read like a web search: words must all
-    be there, "a phrase" in quotes, ``or`` between alternatives, ``-word`` to leave
-    out. None when nothing searchable is left."""
-    groups: list[tuple[list[str], list[str]]] = [([], [])]
+def parse_query(text: str) -> list[Alternative]:
+    """The visitor's words as a web search reads them: words must all be there, "a
+    phrase" in quotes, ``or`` between alternatives, ``-word`` to leave out. Only
+    letters and digits are kept, so nothing is read as syntax by either database.
+    Empty when nothing searchable is left."""
+    groups: list[tuple[list[Term], list[Term]]] = [([], [])]
     count = 0
+    last: Term | None = None
     for match in _PHRASE_OR_WORD.finditer(text[:SEARCH_MAX_LENGTH]):
         negated, phrase, word = match[1] == "-", match[2], match[3]
         if word is not None and word.lower() == "or":
@@ -265,29 +458,105 @@ def fts5_query(text: str) -> str | None:
             continue
         if word is not None and word.startswith("-") and len(word) > 1:
             negated, word = True, word[1:]
-        term = _fts_term(phrase if phrase is not None else word or "")
-        if term is None or count >= SEARCH_MAX_TERMS:
+        words = tuple(_WORD.findall((phrase if phrase is not None else word or "").lower()))
+        if not words or count >= SEARCH_MAX_TERMS:
+            last = None
             continue
         count += 1
+        # "e-KTP" is a phrase of its parts, as both databases split it.
+        term = Term(words, phrase=phrase is not None or len(words) > 1)
         groups[-1][1 if negated else 0].append(term)
+        last = term if not negated and not term.phrase else None
     alternatives = []
-    for positive, negative in groups:
-        if not positive:  # "-word" alone would match nearly everything
+    for required, excluded in groups:
+        if last is not None and last in required and len(last.words[0]) >= PREFIX_MIN_LENGTH:
+            index = len(required) - 1 - required[::-1].index(last)
+            required[index] = Term(last.words, prefix=True)
+            last = None
+        loose = [t for t in required if not t.phrase and t.words[0] not in stop_words()]
+        if any(not t.phrase for t in required) and (loose or any(t.phrase for t in required)):
+            # Stop words are left out, unless nothing else is left.
+            required = [t for t in required if t.phrase or t.words[0] not in stop_words()]
+        if required:  # "-word" alone would match nearly everything
+            alternatives.append(Alternative(tuple(required), tuple(excluded)))
+    return alternatives
+
+
+def _fts5_term(term: Term) -> str | None:
+    if term.phrase:
+        stems = " ".join(stem(as_written(word)) for word in term.words)
+        return f'"{stems}"' if stems.strip() else None
+    stemmed = stem(term.word())
+    if not term.prefix:
+        return f'"{stemmed}"'
+    # The word as typed so far: a stem it begins, or a word as written it begins.
+    return f'("{stemmed}"* OR "{term.words[0]}"*)'
+
+
+def fts5_query(text: str) -> str | None:
+    """The visitor's words as an FTS5 query on the stemmed index. None when nothing
+    searchable is left."""
+    parts = []
+    for alternative in parse_query(text):
+        required = [t for t in map(_fts5_term, alternative.required) if t]
+        if not required:
             continue
-        expression = "(" + " AND ".join(positive) + ")"
-        for term in negative:
+        expression = "(" + " AND ".join(required) + ")"
+        for term in filter(None, map(_fts5_term, alternative.excluded)):
             expression = f"({expression} NOT {term})"
-        alternatives.append(expression)
-    return " OR ".join(alternatives) or None
+        parts.append(expression)
+    return " OR ".join(parts) or None
 
 
-def reports_matching(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
-    """``reports`` narrowed to those whose title or text match ``text`` (the feed's
-    and the back office's search, on either database)."""
-    text = text.strip()[:SEARCH_MAX_LENGTH]
+def _tsquery_term(term: Term) -> tuple[str, list[str]]:
+    if term.phrase:
+        words = " ".join(as_written(word) for word in term.words)
+        return "phraseto_tsquery('indonesian'::regconfig, %s)", [words]
+    sql = "plainto_tsquery('indonesian'::regconfig, %s)"
+    params = [term.word()]
+    if term.prefix:
+        # Letters and digits only (see parse_query), so nothing here is syntax.
+        sql += " || to_tsquery('indonesian'::regconfig, %s) || to_tsquery('simple'::regconfig, %s)"
+        params += [f"{term.words[0]}:*"] * 2
+    return f"({sql})", params
+
+
+def tsquery_sql(text: str) -> tuple[str, list[str]] | None:
+    """The visitor's words as a PostgreSQL tsquery expression and its parameters.
+    None when nothing searchable is left."""
+    parts: list[str] = []
+    params: list[str] = []
+    for alternative in parse_query(text):
+        pieces = []
+        for term in alternative.required:
+            sql, term_params = _tsquery_term(term)
+            pieces.append(sql)
+            params += term_params
+        for term in alternative.excluded:
+            sql, term_params = _tsquery_term(term)
+            pieces.append(f"!!{sql}")
+            params += term_params
+        parts.append("(" + " && ".join(pieces) + ")")
+    return ("(" + " || ".join(parts) + ")", params) if parts else None
+
+
+def reports_matching(
+    reports: QuerySet[Report], text: str, *, broad: bool = False
+) -> QuerySet[Report]:
+    """``reports`` narrowed to those whose document matches ``text`` (the feed's and
+    the back office's search, on either database). ``broad``: the words match many
+    reports, so on SQLite the match is checked row by row along the feed's date
+    index rather than used to find the rows (see _Unindexed)."""
     if connection.vendor == "postgresql":
-        query = SearchQuery(text, config="indonesian", search_type="websearch")
-        return reports.alias(document=_Document(F("title"), F("body"))).filter(document=query)
+        query = tsquery_sql(text)
+        if query is None:
+            return reports.none()
+        sql, params = query
+        matching = RawSQL(  # noqa: S611
+            f"SELECT report_id FROM {SEARCH_TABLE} WHERE document @@ {sql}",  # noqa: S608
+            params,
+        )
+        return reports.filter(pk__in=matching)
     expression = fts5_query(text)
     if expression is None:
         return reports.none()
@@ -296,7 +565,37 @@ def reports_matching(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
         f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s",  # noqa: S608
         (expression,),
     )
+    if broad:
+        unindexed = _Unindexed(F("id"), output_field=BigIntegerField())
+        return reports.alias(_id_unindexed=unindexed).filter(_id_unindexed__in=rowids)
     return reports.filter(pk__in=rowids)
+
+
+def reports_ranked(reports: QuerySet[Report], text: str) -> QuerySet[Report]:
+    """``reports`` matching ``text``, with ``search_rank`` (higher is better): a match
+    in the title counts most, then in the category or place, then in the text."""
+    if connection.vendor == "postgresql":
+        query = tsquery_sql(text)
+        if query is None:
+            return reports.none()
+        sql, params = query
+        return reports.extra(  # noqa: S610
+            tables=[SEARCH_TABLE],
+            where=[f"{SEARCH_TABLE}.report_id = reports_report.id", f"document @@ {sql}"],
+            params=params,
+            select={"search_rank": f"ts_rank(document, {sql})"},
+            select_params=params,
+        )
+    expression = fts5_query(text)
+    if expression is None:
+        return reports.none()
+    return reports.extra(  # noqa: S610
+        tables=[FTS_TABLE],
+        where=[f"{FTS_TABLE}.rowid = reports_report.id", f"{FTS_TABLE} MATCH %s"],
+        params=[expression],
+        # bm25 is lower for a better match; column weights: title, body, places.
+        select={"search_rank": f"-bm25({FTS_TABLE}, 10.0, 1.0, 4.0)"},
+    )
 
 
 # -- the feed -----------------------------------------------------------------------
@@ -341,10 +640,11 @@ def _broad(
     return reports.filter(**{f"{name}__{lookup}": value for lookup, value in match.items()})
 
 
-def _narrow(filters: FeedFilters) -> bool:
+def _narrow(filters: FeedFilters, *, broad_search: bool = False) -> bool:
     """Filters that match few reports: their matches are found by their own index,
     then sorted (a search, a regency or city, an agency)."""
-    return bool(filters.q.strip()) or "." in filters.region or bool(filters.agency)
+    searching = bool(filters.q.strip()) and not broad_search
+    return searching or "." in filters.region or bool(filters.agency)
 
 
 def _within(code: str, *, narrow: bool) -> Q:
@@ -357,7 +657,7 @@ def _within(code: str, *, narrow: bool) -> Q:
     return Q(region_id=code) | Q(region__code__startswith=f"{code}.")
 
 
-def _filtered(filters: FeedFilters) -> QuerySet[Report]:
+def _filtered(filters: FeedFilters, *, broad_search: bool = False) -> QuerySet[Report]:
     reports = Report.objects.filter(visible_q(PUBLIC))
     if filters.region:
         reports = reports.filter(_within(filters.region, narrow="." in filters.region))
@@ -372,7 +672,7 @@ def _filtered(filters: FeedFilters) -> QuerySet[Report]:
     if filters.type:
         reports = reports.filter(type=filters.type)
     if filters.q.strip():
-        reports = reports_matching(reports, filters.q)
+        reports = reports_matching(reports, filters.q, broad=broad_search)
     return reports
 
 
@@ -390,14 +690,10 @@ def _order(*, newest_first: bool, narrow: bool) -> tuple[OrderBy, OrderBy]:
     return key.asc(), F("id").asc()
 
 
-def _page(
-    reports: QuerySet[Report], *, newest_first: bool, narrow: bool, limit: int
-) -> list[Report]:
-    """The rows of one page in one query: the ids are chosen and sorted narrow in a
-    subquery, then only those rows are read with their category, region and agency."""
-    ids = reports.order_by(*_order(newest_first=newest_first, narrow=narrow))
-    rows = (
-        Report.objects.filter(pk__in=ids.values("pk")[:limit])
+def _rows(ids: Any) -> QuerySet[Report]:
+    """The rows shown for these ids, with their category, region and agency."""
+    return (
+        Report.objects.filter(pk__in=ids)
         .select_related("category", "region", "agency")
         .only(
             "tracking_number",
@@ -413,9 +709,59 @@ def _page(
             "agency__short_name",
         )
     )
+
+
+def _page(
+    reports: QuerySet[Report], *, newest_first: bool, narrow: bool, limit: int
+) -> list[Report]:
+    """The rows of one page in one query: the ids are chosen and sorted narrow in a
+    subquery, then only those rows are read with their category, region and agency."""
+    ids = reports.order_by(*_order(newest_first=newest_first, narrow=narrow))
+    rows = _rows(ids.values("pk")[:limit])
     return list(
         rows.order_by(*(("-submitted_at", "-id") if newest_first else ("submitted_at", "id")))
     )
+
+
+def result_count(filters: FeedFilters) -> int:
+    """How many reports the filters find, counted up to COUNT_LIMIT + 1 only (the page
+    says "more than 1,000" beyond): a broad filter costs no more than reading that
+    many ids from an index."""
+    return _filtered(filters).values("pk")[: COUNT_LIMIT + 1].count()
+
+
+@dataclass(frozen=True, slots=True)
+class RankedPage:
+    reports: list[Report]
+    number: int  # 1 for the best matches
+    has_next: bool
+
+
+def report_feed_ranked(*, filters: FeedFilters, page: int = 1, size: int = PAGE_SIZE) -> RankedPage:
+    """One page of search results by relevance, best first (newest first among equal
+    ranks), in two queries. Paged by number, up to RELEVANCE_PAGES pages: ranking
+    sorts every match, and nobody reads the 51st page of a ranking; newest first
+    (report_feed) pages through them all."""
+    page = max(1, min(page, RELEVANCE_PAGES))
+    if not filters.q.strip():
+        return RankedPage(report_feed(filters=filters, size=size).reports, 1, False)
+    unsearched = FeedFilters(**{**_fields(filters), "q": ""})
+    ranked = reports_ranked(_filtered(unsearched), filters.q).order_by(
+        "-search_rank",  # type: ignore[misc]  # an extra() column
+        "-submitted_at",
+        "-id",
+    )
+    start = (page - 1) * size
+    page_rows = ranked.values_list("pk", "search_rank")  # type: ignore[misc]
+    ids = [pk for pk, _rank in page_rows[start : start + size + 1]]
+    has_next = len(ids) > size and page < RELEVANCE_PAGES
+    ids = ids[:size]
+    rows = {report.pk: report for report in _rows(ids)}
+    return RankedPage([rows[pk] for pk in ids if pk in rows], page, has_next)
+
+
+def _fields(filters: FeedFilters) -> dict[str, str]:
+    return {name: getattr(filters, name) for name in FeedFilters.__dataclass_fields__}
 
 
 def report_feed(
@@ -424,13 +770,17 @@ def report_feed(
     before: Cursor | None = None,
     after: Cursor | None = None,
     size: int = PAGE_SIZE,
+    found: int | None = None,
 ) -> FeedPage:
     """One page of the public feed, newest first, in one query. ``before`` gives the
     page of reports older than that row, ``after`` the page newer than it. Newest
     first rather than by relevance: it pages by keyset, and a citizen looking for a
-    case usually knows roughly when it happened."""
-    reports = _filtered(filters)
-    narrow = _narrow(filters)
+    case usually knows roughly when it happened. ``found``: result_count's answer,
+    when known; a search matching more than COUNT_LIMIT reports is then read along
+    the date index (a page is found within the first rows), not sorted whole."""
+    broad_search = found is not None and found > COUNT_LIMIT
+    reports = _filtered(filters, broad_search=broad_search)
+    narrow = _narrow(filters, broad_search=broad_search)
     if after is not None:
         # The first condition bounds the index scan; the second breaks ties.
         newer = reports.filter(submitted_at__gte=after.submitted_at).exclude(
@@ -439,7 +789,7 @@ def report_feed(
         rows = _page(newer, newest_first=False, narrow=narrow, limit=size + 1)
         if len(rows) <= size:
             # Back at the newest: the first page, exactly as it is first shown.
-            return report_feed(filters=filters, size=size)
+            return report_feed(filters=filters, size=size, found=found)
         rows = rows[:size][::-1]
         return FeedPage(reports=rows, older=Cursor.of(rows[-1]), newer=Cursor.of(rows[0]))
     if before is not None:

@@ -408,6 +408,72 @@ def report_dispose(
     )
 
 
+def report_classify(
+    *,
+    actor: Actor,
+    report: Report,
+    type: str | None = None,
+    category: str | None = None,
+    region: str | None = None,
+    title: str | None = None,
+    channel: str = Channel.WEB,
+    now: datetime | None = None,
+) -> ReportEvent | None:
+    """The national admin completes or corrects what the reporter (or the channel)
+    left out, while verifying: type, category, region (down to the village) and
+    title; ``None`` leaves a field as it is. One event lists each change as
+    "field: before → after", for staff; routing, duplicates and the statistics read
+    the report's fields, so they follow (the change queues the report for the
+    roll-ups). Nothing changed: no event, None."""
+    now = now or timezone.now()
+    changes: dict[str, object] = {}
+    lines: list[str] = []
+    if type is not None and type != report.type:
+        if type not in ReportType.values:
+            raise InvalidInput(_("Jenis laporan tidak dikenal."), code="unknown_type", field="type")
+        changes["type"] = type
+        lines.append(
+            _change_line(_("Jenis"), ReportType(report.type).label, ReportType(type).label)
+        )
+    if category is not None:
+        new_category = _category(category)
+        if new_category is None:
+            raise InvalidInput(_("Pilih kategori."), code="required", field="category")
+        if new_category.pk != report.category_id:
+            changes["category"] = new_category
+            old = report.category.label if report.category else "—"
+            lines.append(_change_line(_("Kategori"), old, new_category.label))
+    if region is not None:
+        code = _region_code(region)
+        if code is None:
+            raise InvalidInput(_("Pilih wilayah."), code="required", field="region")
+        if code != report.region_id:
+            place = Region.objects.get(pk=code)
+            changes["region"] = place
+            was = f"{report.region.name} ({report.region_id})" if report.region else "—"
+            lines.append(_change_line(_("Wilayah"), was, f"{place.name} ({code})"))
+    if title is not None:
+        new_title = _text(title, field="title", maximum=TITLE_MAX)
+        if new_title != report.title:
+            changes["title"] = new_title
+            lines.append(_change_line(_("Judul"), report.title, new_title))
+    if not changes:
+        return None
+    return _transition(
+        actor=actor,
+        report=report,
+        action=Action.CLASSIFY,
+        channel=channel,
+        now=now,
+        changes=changes,
+        body="\n".join(lines),
+    )
+
+
+def _change_line(field: object, before: object, after: object) -> str:
+    return f"{field}: {before} → {after}"
+
+
 def report_request_info(
     *,
     actor: Actor,

@@ -8,6 +8,8 @@ TRANSITIONS: dict[str, dict[str, str]] = {
     Action.REQUEST_INFO: {State.SUBMITTED: State.NEEDS_INFO},
     Action.SUPPLY_INFO: {State.NEEDS_INFO: State.SUBMITTED},
     Action.DISPOSE: {State.SUBMITTED: State.DISPOSITIONED},
+    # Completed at verification (type, category, region, title): the report waits on.
+    Action.CLASSIFY: {State.SUBMITTED: State.SUBMITTED},
     Action.ARCHIVE: {State.SUBMITTED: State.ARCHIVED},
     # The reporter's clock ran out.
     Action.EXPIRE_INFO: {State.NEEDS_INFO: State.ARCHIVED},

@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 
 from aduan.routing.models import RoutingRule
+from aduan.routing.selectors import routing_rules_bounced
 
 
 @admin.register(RoutingRule)
@@ -10,3 +14,11 @@ class RoutingRuleAdmin(admin.ModelAdmin[RoutingRule]):
     raw_id_fields = ("region", "agency")
     search_fields = ("category__code", "agency__name")
     list_select_related = ("category", "region", "agency", "unit_type")
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        """Above the rules, the ones bounced most (bukan wewenang): the rows of the
+        table to fix first."""
+        context = {**(extra_context or {}), "bounced_rules": routing_rules_bounced()}
+        return super().changelist_view(request, extra_context=context)

@@ -1,5 +1,7 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RoutingRule(models.Model):
@@ -39,6 +41,8 @@ class RoutingRule(models.Model):
     source = models.CharField(max_length=8, choices=Source.choices, default=Source.ADMIN)
 
     class Meta:
+        verbose_name = _("aturan disposisi")
+        verbose_name_plural = pgettext_lazy("jamak", "aturan disposisi")
         constraints = [
             models.CheckConstraint(
                 condition=(Q(agency__isnull=False) & Q(level=""))

@@ -61,6 +61,7 @@ ATTACHMENTS = {
 }
 ACTIONS: dict[str, set[str]] = {
     Action.DISPOSE: {"national"},
+    Action.CLASSIFY: {"national"},
     Action.REQUEST_INFO: {"national"},
     Action.ARCHIVE: {"national"},
     Action.INTERVENE: {"national"},

@@ -29,7 +29,7 @@ def test_it_sends_a_city_road_to_the_citys_public_works_office() -> None:
     assert suggestion.agency.name == "Pemerintah Kota Cirebon"
     assert suggestion.unit is not None and suggestion.unit.short_name == "Dinas PUPR Kota Cirebon"
     assert suggestion.unit.agency_id == suggestion.agency.pk
-    assert suggestion.rule.category.code == "infrastruktur"
+    assert suggestion.rule is not None and suggestion.rule.category.code == "infrastruktur"
 
 
 @pytest.mark.parametrize("region", ["32.74.01.1001", "94.71", "11", None])

@@ -16,6 +16,7 @@ TYPES = ("complaint", "aspiration", "information_request")
 def _key(suggestion: Suggestion | None) -> tuple[int, int | None, int] | None:
     if suggestion is None:
         return None
+    assert suggestion.rule is not None  # without a bounce, every suggestion is a rule's
     return suggestion.agency.pk, suggestion.unit.pk if suggestion.unit else None, suggestion.rule.pk
 
 

@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse_lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -159,6 +160,49 @@ class DisposeForm(VersionedForm):
         agency.choices = [("", _("— Pilih instansi —")), *agencies]
         unit = cast(forms.TypedChoiceField, self.fields["unit"])
         unit.choices = [("", _("— Tanpa unit kerja —")), *units]
+
+
+@reference_memo(maxsize=4)
+def _leaf_category_choices(language: str) -> list[tuple[str, Any]]:
+    """Every category under its group (a report is filed under one of them)."""
+    english = language == "en"
+    choices: list[tuple[str, Any]] = [("", str(_("— Pilih kategori —")))]
+    for group in category_groups():
+        name = (group.name_en if english else "") or group.name
+        children = group.children_en if english else group.children
+        choices.append((name, [(child.value, child.label) for child in children]))
+    return choices
+
+
+class ClassifyForm(VersionedForm):
+    """What the national admin sets or corrects while verifying: type, category,
+    place (down to the village, found by name) and title."""
+
+    type = forms.ChoiceField(label=_("Jenis"), choices=ReportType.choices)
+    category = forms.ChoiceField(label=_("Kategori"), widget=LongSelect)
+    region = forms.CharField(
+        label=_("Wilayah"),
+        max_length=300,
+        help_text=_(
+            "Ketik paling sedikit tiga huruf nama desa/kelurahan, kecamatan atau "
+            "kabupaten/kota, lalu pilih; atau tulis kode wilayahnya."
+        ),
+        widget=forms.TextInput(
+            attrs={
+                "list": "place-options",
+                "autocomplete": "off",
+                "spellcheck": "false",
+                "data-place-search": reverse_lazy("backoffice:places"),
+            }
+        ),
+    )
+    title = forms.CharField(label=_("Judul"), max_length=150)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language = get_language() or settings.LANGUAGE_CODE
+        category = cast(forms.ChoiceField, self.fields["category"])
+        category.choices = _leaf_category_choices(language)
 
 
 class RequestInfoForm(VersionedForm):

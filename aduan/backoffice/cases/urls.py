@@ -23,4 +23,5 @@ urlpatterns = [
     ),
     path("laporan/<str:number>", views.case, name="case"),
     path("laporan/<str:number>/ingatkan", views.remind, name="remind"),
+    path("wilayah/cari", views.places, name="places"),
 ]

@@ -10,11 +10,11 @@ from typing import Any
 
 from django.contrib import messages
 from django.forms import Form
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from aduan.backoffice import selectors as backoffice
 from aduan.backoffice.auth import second_factor_confirm, staff_required
@@ -22,6 +22,7 @@ from aduan.backoffice.cases.forms import (
     ArchiveForm,
     AssignForm,
     BounceForm,
+    ClassifyForm,
     DisposeForm,
     FollowUpForm,
     InterveneForm,
@@ -32,6 +33,7 @@ from aduan.backoffice.cases.forms import (
     RequestInfoForm,
 )
 from aduan.backoffice.cases.lists import lists_for
+from aduan.backoffice.cases.places import place_find, place_of, place_search
 from aduan.lib.clientaddress import client_address
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.http import safe_next_url
@@ -54,7 +56,7 @@ from aduan.reports.policy import (
     report_view,
 )
 from aduan.reports.tracking import tracking_number_display
-from aduan.routing.selectors import Suggestion, routing_suggest
+from aduan.routing.selectors import Suggestion, report_routing_suggest
 
 CASE_ROLES = frozenset({"national_admin", "agency_admin", "liaison", "supervisor"})
 
@@ -67,6 +69,7 @@ def _actor(request: HttpRequest) -> Actor:
 
 # Each action's form, in the order the page shows them.
 _FORMS: dict[str, type[Form]] = {
+    Action.CLASSIFY: ClassifyForm,
     Action.DISPOSE: DisposeForm,
     Action.REQUEST_INFO: RequestInfoForm,
     Action.ARCHIVE: ArchiveForm,
@@ -86,6 +89,7 @@ _PERFORMS = {name: ("archive" if name == "merge" else name) for name in _FORMS}
 _UNVERSIONED = frozenset({Action.NOTE, Action.REMIND})
 
 _DONE: dict[str, Any] = {
+    Action.CLASSIFY: _("Data laporan sudah disimpan."),
     Action.DISPOSE: _("Laporan sudah diverifikasi dan didisposisikan."),
     Action.REQUEST_INFO: _("Permintaan kelengkapan sudah dikirim ke pelapor."),
     Action.ARCHIVE: _("Laporan sudah diarsipkan."),
@@ -102,6 +106,10 @@ _DONE: dict[str, Any] = {
 
 # Where a service's error about one of its arguments is shown on the forms.
 _FIELDS = {
+    "type": "type",
+    "category": "category",
+    "region": "region",
+    "title": "title",
     "agency": "agency",
     "unit": "unit",
     "reason": "reason",
@@ -113,7 +121,21 @@ _FIELDS = {
 
 Perform = Callable[[Actor, Report, dict[str, Any]], object]
 
+
+def _classify(actor: Actor, report: Report, data: dict[str, Any]) -> object:
+    """The place field names a region by its code or by a name only one bears."""
+    return services.report_classify(
+        actor=actor,
+        report=report,
+        type=data["type"],
+        category=data["category"],
+        region=place_find(data["region"]).code,
+        title=data["title"],
+    )
+
+
 _PERFORM: dict[str, Perform] = {
+    Action.CLASSIFY: _classify,
     Action.DISPOSE: lambda actor, report, data: services.report_dispose(
         actor=actor, report=report, agency_id=data["agency"], unit_id=data["unit"]
     ),
@@ -175,7 +197,14 @@ def _form(
     kwargs: dict[str, Any] = {"auto_id": f"id_{action}_%s"}
     if action not in _UNVERSIONED:
         kwargs["initial"] = {"version": report.version}
-    if action == Action.DISPOSE:
+    if action == Action.CLASSIFY:
+        kwargs["initial"].update(
+            type=report.type,
+            category=report.category.code if report.category else "",
+            region=place_of(report.region),
+            title=report.title,
+        )
+    elif action == Action.DISPOSE:
         agency = _chosen_agency(request, suggested)
         kwargs["agencies"] = backoffice.agency_options()
         kwargs["units"] = backoffice.unit_options(agency_id=agency)
@@ -297,12 +326,11 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _suggestion(actor: Actor, report: Report) -> Suggestion | None:
-    """The routing table's agency for the report, for whoever disposes it."""
+    """The routing table's agency for the report, for whoever disposes it; not
+    one that bounced it."""
     if actor.role != "national_admin":
         return None
-    return routing_suggest(
-        category_id=report.category_id, region_code=report.region_id, report_type=report.type
-    )
+    return report_routing_suggest(report=report)
 
 
 def _case_context(
@@ -396,3 +424,16 @@ def remind(request: HttpRequest, number: str) -> HttpResponse:
             % {"number": tracking_number_display(report.tracking_number)},
         )
     return redirect(safe_next_url(request) or reverse(home_list(actor)))
+
+
+@require_GET
+@staff_required
+def places(request: HttpRequest) -> HttpResponse:
+    """The place search of the verification form (national admins): regions whose
+    name matches ``q``, as the choices of the field's datalist."""
+    if _actor(request).role != "national_admin":
+        raise Http404
+    found = place_search(request.GET.get("q", ""))
+    return JsonResponse(
+        {"results": [{"value": place.choice, "label": place.label} for place in found]}
+    )

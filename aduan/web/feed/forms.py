@@ -11,6 +11,9 @@ from aduan.reports.policy import PUBLIC_STATES
 
 # The public states in lifecycle order, as the status select offers them.
 FEED_STATES = [(state.value, state.label) for state in State if state in PUBLIC_STATES]
+# How results are sorted: newest first (the default), or best match first.
+RELEVANCE = "relevan"
+FEED_SORTS = [("", _("Terbaru")), (RELEVANCE, _("Paling relevan"))]
 
 
 class FeedForm(forms.Form):
@@ -28,6 +31,18 @@ class FeedForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), required=False, choices=[("", ""), *FEED_STATES])
     jenis = forms.ChoiceField(
         label=_("Jenis laporan"), required=False, choices=[("", ""), *ReportType.choices]
+    )
+    urutan = forms.ChoiceField(label=_("Urutkan"), required=False, choices=FEED_SORTS)
+    halaman = forms.IntegerField(
+        label=_("Halaman"),
+        required=False,
+        min_value=1,
+        max_value=search.RELEVANCE_PAGES,
+        error_messages={
+            "invalid": _("Alamat halaman ini tidak valid. Mulai lagi dari halaman pertama."),
+            "min_value": _("Alamat halaman ini tidak valid. Mulai lagi dari halaman pertama."),
+            "max_value": _("Hasil menurut relevansi hanya sampai halaman %(limit_value)s."),
+        },
     )
     sebelum = forms.CharField(label=_("Halaman"), required=False, max_length=40)
     sesudah = forms.CharField(label=_("Halaman"), required=False, max_length=40)
@@ -81,6 +96,10 @@ class FeedForm(forms.Form):
             # applies (not an error, the cascade working as intended).
             data["kota"] = ""
         return data
+
+    def by_relevance(self) -> bool:
+        """Best match first: asked for, and there are words to match."""
+        return self.cleaned_data.get("urutan") == RELEVANCE and bool(self.filters().q)
 
     def filters(self) -> search.FeedFilters:
         """The usable filters (call after is_valid, whatever it answered)."""

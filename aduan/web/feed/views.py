@@ -10,7 +10,8 @@ from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -23,9 +24,12 @@ from aduan.reports import search
 from aduan.reports.models import Report
 from aduan.reports.policy import Actor
 from aduan.reports.selectors import report_get
-from aduan.web.feed.forms import FEED_STATES, FeedForm
+from aduan.web.feed.context import COMMUNITY_TAG
+from aduan.web.feed.forms import FEED_SORTS, FEED_STATES, FeedForm
 
 _CURSORS = ("sebelum", "sesudah")
+# Every parameter that names a page: a new page link drops them all.
+_PAGING = (*_CURSORS, "halaman")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,22 +51,47 @@ def _category_label(report: Report) -> str:
 
 def _page_url(request: HttpRequest, **cursor: str) -> str:
     params = request.GET.copy()
-    for name in _CURSORS:
+    for name in _PAGING:
         params.pop(name, None)
     params.update(cursor)
     return f"{reverse('web:feed')}?{params.urlencode()}"
 
 
+def _count_text(count: int) -> str:
+    """The number found ("1.234 laporan"), or "Lebih dari 1.000 laporan" past the
+    bounded count."""
+    if count > search.COUNT_LIMIT:
+        limit = number_format(search.COUNT_LIMIT, force_grouping=True)
+        return _("Lebih dari %(n)s laporan") % {"n": limit}
+    shown = number_format(count, force_grouping=True)
+    return ngettext("%(n)s laporan", "%(n)s laporan", count) % {"n": shown}
+
+
 @require_safe
 def feed(request: HttpRequest) -> HttpResponse:
-    """Public reports, newest first, with filters and search. Works without
-    JavaScript: the city select fills once the form is sent with a province."""
+    """Public reports, newest first (or best match first, when chosen while
+    searching), with filters, search and the number found. Works without JavaScript: the city select
+    fills once the form is sent with a province."""
     form = FeedForm(request.GET)
     form.is_valid()  # invalid filters are shown and left out; the others apply
     data = form.cleaned_data
-    page = search.report_feed(
-        filters=form.filters(), before=data.get("sebelum"), after=data.get("sesudah")
-    )
+    filters = form.filters()
+    found = search.result_count(filters)
+    if form.by_relevance():
+        ranked = search.report_feed_ranked(filters=filters, page=data.get("halaman") or 1)
+        reports = ranked.reports
+        number = ranked.number
+        older_url = _page_url(request, halaman=str(number + 1)) if ranked.has_next else None
+        newer_url = _page_url(request, halaman=str(number - 1)) if number > 1 else None
+        first_url = _page_url(request) if number > 2 else None
+    else:
+        page = search.report_feed(
+            filters=filters, before=data.get("sebelum"), after=data.get("sesudah"), found=found
+        )
+        reports = page.reports
+        older_url = _page_url(request, sebelum=str(page.older)) if page.older else None
+        newer_url = _page_url(request, sesudah=str(page.newer)) if page.newer else None
+        first_url = _page_url(request) if page.newer else None
     province, regency = data.get("provinsi") or "", data.get("kota") or ""
     english = _in_english()
     context = {
@@ -82,16 +111,18 @@ def feed(request: HttpRequest) -> HttpResponse:
             region=regency or province or None, chosen=data.get("instansi") or None
         ),
         "states": FEED_STATES,
+        "sorts": FEED_SORTS,
         "types": FeedForm.base_fields["jenis"].choices[1:],  # type: ignore[attr-defined]
         "rows": [
             Row(report, _category_label(report), search.place_name(report.region))
-            for report in page.reports
+            for report in reports
         ],
-        "searching": bool(form.filters().q),
-        "cursor_fields": _CURSORS,
-        "older_url": _page_url(request, sebelum=str(page.older)) if page.older else None,
-        "newer_url": _page_url(request, sesudah=str(page.newer)) if page.newer else None,
-        "first_url": _page_url(request) if page.newer else None,
+        "count_text": _count_text(found),
+        "searching": bool(filters.q),
+        "cursor_fields": _PAGING,
+        "older_url": older_url,
+        "newer_url": newer_url,
+        "first_url": first_url,
     }
     return render(request, "web/feed/feed.html", context)
 
@@ -143,9 +174,11 @@ def _support_change(
         return _login_redirect(back)
     try:
         changed = change(actor=actor, report=report)
-        (messages.success if changed else messages.info)(request, done if changed else unchanged)
+        (messages.success if changed else messages.info)(
+            request, done if changed else unchanged, extra_tags=COMMUNITY_TAG
+        )
     except AduanError as error:
-        messages.error(request, str(error.message))
+        messages.error(request, str(error.message), extra_tags=COMMUNITY_TAG)
     return HttpResponseRedirect(back)
 
 
@@ -183,9 +216,9 @@ def comment_add(request: HttpRequest, number: str) -> HttpResponse:
     try:
         comment = services.comment_add(actor=actor, report=report, body=request.POST.get("isi", ""))
     except AduanError as error:
-        messages.error(request, str(error.message))
+        messages.error(request, str(error.message), extra_tags=COMMUNITY_TAG)
         return HttpResponseRedirect(_report_url(report, "#komentar-baru"))
-    messages.success(request, _("Komentar Anda sudah tampil."))
+    messages.success(request, _("Komentar Anda sudah tampil."), extra_tags=COMMUNITY_TAG)
     return HttpResponseRedirect(_report_url(report, f"#komentar-{comment.pk}"))
 
 
@@ -199,11 +232,17 @@ def comment_report_abuse(request: HttpRequest, comment_id: int) -> HttpResponse:
         return _login_redirect(back)
     try:
         if services.comment_report_abuse(actor=actor, comment=comment):
-            messages.success(request, _("Terima kasih, admin akan memeriksa komentar ini."))
+            messages.success(
+                request,
+                _("Terima kasih, admin akan memeriksa komentar ini."),
+                extra_tags=COMMUNITY_TAG,
+            )
         else:
-            messages.info(request, _("Anda sudah melaporkan komentar ini."))
+            messages.info(
+                request, _("Anda sudah melaporkan komentar ini."), extra_tags=COMMUNITY_TAG
+            )
     except AduanError as error:
-        messages.error(request, str(error.message))
+        messages.error(request, str(error.message), extra_tags=COMMUNITY_TAG)
     return HttpResponseRedirect(back)
 
 
@@ -218,12 +257,12 @@ def _moderate(request: HttpRequest, comment_id: int, *, hide: bool) -> HttpRespo
             services.comment_hide(
                 actor=actor, comment=comment, reason=request.POST.get("alasan", "")
             )
-            messages.success(request, _("Komentar disembunyikan."))
+            messages.success(request, _("Komentar disembunyikan."), extra_tags=COMMUNITY_TAG)
         else:
             services.comment_unhide(actor=actor, comment=comment)
-            messages.success(request, _("Komentar ditampilkan lagi."))
+            messages.success(request, _("Komentar ditampilkan lagi."), extra_tags=COMMUNITY_TAG)
     except AduanError as error:
-        messages.error(request, str(error.message))
+        messages.error(request, str(error.message), extra_tags=COMMUNITY_TAG)
     return HttpResponseRedirect(back)
 
 
