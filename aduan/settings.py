@@ -396,6 +396,9 @@ RATE_LIMITS = env_rates(
         "x": "30/h",
         # Costly downloads per visitor: report cards as PDF, a year of open data.
         "download": "120/h",
+        # Following reports by number beyond a public one or one's own: unknown
+        # numbers, status-only answers, per-report links (web, API, Open311).
+        "lookup": "300/h",
     },
 )
 # -- sign-in throttling (aduan/accounts/throttle.py) ----------------------------------

@@ -1,6 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aduan.lib.crypto import EncryptedTextField
 
@@ -31,6 +32,8 @@ class User(AbstractUser):
     language = models.CharField(max_length=8, choices=LANGUAGES, default="id")
 
     class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = pgettext_lazy("jamak", "pengguna")
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(role="citizen", agency__isnull=True)
@@ -59,6 +62,8 @@ class OneTimeCode(models.Model):
         PASSWORD_RESET = "password_reset", _("Atur ulang kata sandi")
         # Another phone number or address joins a signed-in citizen's account.
         ADD_IDENTITY = "add_identity", _("Tambah nomor HP atau surel")
+        # A report written while signed out: the code files it (aduan/accounts/services.py).
+        REPORT = "report", _("Laporan tanpa akun")
 
     purpose = models.CharField(max_length=16, choices=Purpose.choices)
     # Random and secret; the browser keeps it in its session to name this row.
@@ -90,6 +95,47 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} code {self.pk}"
+
+
+class ReportDraft(models.Model):
+    """A report written by a signed-out citizen, waiting for the one-time code that
+    proves their phone number or e-mail address (the REPORT code row it points to).
+    It survives a wrong code, an expired one, a resend and a reload; it is filed and
+    deleted once the code is confirmed, and it expires. What was written is kept
+    encrypted; its files are kept already cleaned (aduan/reports/attachments.py), in
+    rows of their own, so that a draft and its files go together."""
+
+    # Random and secret; the browser keeps it in its session to name this draft.
+    token = models.CharField(max_length=64, unique=True)
+    fields = EncryptedTextField()  # JSON: what the two steps of the form held
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    # Set when a code is asked for: drafts are bounded per phone number or address.
+    identity_hash = models.CharField(max_length=64, blank=True)
+    code = models.OneToOneField(
+        OneTimeCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="draft"
+    )
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["expires_at"], name="report_draft_expiry"),
+            models.Index(fields=["identity_hash"], name="report_draft_identity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"report draft {self.pk}"
+
+
+class ReportDraftFile(models.Model):
+    """One file of a draft, as clean_upload left it (nothing of the sender in it)."""
+
+    draft = models.ForeignKey(ReportDraft, on_delete=models.CASCADE, related_name="files")
+    name = EncryptedTextField(blank=True)  # the uploader's, only to list it back to them
+    content_type = models.CharField(max_length=64)
+    data = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"file {self.pk} of report draft {self.draft_id}"
 
 
 class ApiToken(models.Model):

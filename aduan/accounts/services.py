@@ -2,9 +2,12 @@
 profile, and erasure (UU PDP). Views call these; every rule lives here."""
 
 import hmac
+import json
 import re
 import secrets
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,12 +20,12 @@ from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts import selectors
-from aduan.accounts.models import LANGUAGES, OneTimeCode, User
+from aduan.accounts.models import LANGUAGES, OneTimeCode, ReportDraft, ReportDraftFile, User
 from aduan.channels.email.models import InboundMail
 from aduan.channels.sms.models import InboundSms
 from aduan.channels.x.models import InboundPost
 from aduan.lib import crypto
-from aduan.lib.errors import Conflict, InvalidInput, NotPermitted
+from aduan.lib.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_send, messages_erase
 from aduan.reporters.models import ChannelIdentity, Reporter
@@ -32,7 +35,10 @@ from aduan.reporters.services import (
     reporter_erase,
     reporter_for_user,
 )
-from aduan.reports.models import Report
+from aduan.reports.attachments import clean_upload
+from aduan.reports.models import Channel, Report
+from aduan.reports.policy import Actor
+from aduan.reports.services import Location, Upload, report_create
 
 CODE_LIFETIME = timedelta(minutes=15)
 CODE_TRIES = 5
@@ -86,7 +92,9 @@ def _code_start(
 
 def _code_deliver(row: OneTimeCode, code: str) -> None:
     """Sends the code to the identity being proved, through the outbox. A reset row
-    with no account behind it sends nothing (and says nothing about it)."""
+    with no account behind it sends nothing (and says nothing about it). A report's
+    code goes to whoever holds the identity, staff included: only they learn, after
+    the code, that this door is not theirs."""
     if row.purpose == OneTimeCode.Purpose.PASSWORD_RESET and row.user_id is None:
         return
     channel = {"phone": "sms", "email": "email", "x": "x"}[row.kind]
@@ -456,9 +464,292 @@ def account_erase(*, user: User, password: str, now: datetime | None = None) -> 
         InboundMail.objects.filter(sender_hash__in=hashes).delete()
         InboundPost.objects.filter(author_hash__in=hashes).delete()
         OneTimeCode.objects.filter(Q(user=user) | Q(identity_hash__in=hashes)).delete()
+        ReportDraft.objects.filter(identity_hash__in=hashes).delete()
         user.username = f"dihapus-{user.pk}"
         user.first_name = user.last_name = user.email = ""
         user.set_unusable_password()
         user.is_active = False
         user.language = "id"
         user.save()
+
+
+# -- a report first, the account on the way ---------------------------------------------
+
+# A signed-out citizen writes the report, then proves a phone number or e-mail address
+# with a code: the report is filed in the name of the account that identity has, or
+# of one made on the way (as FixMyStreet does). The code proves the identity as much
+# as a password reset's code does (which can take the account over anyway), so it
+# signs the citizen in too. Staff never sign in through it (second factor).
+DRAFT_LIFETIME = timedelta(hours=24)
+# Drafts waiting for a code to the same phone number or address at one time.
+DRAFTS_PER_IDENTITY = 3
+
+
+@dataclass(frozen=True, slots=True)
+class ReportWritten:
+    """What the two steps of the report form held, checked by the form's shape;
+    report_create checks it again when it is filed. ``place`` is the first step's
+    choices as sent, to show them back."""
+
+    type: str
+    title: str
+    body: str
+    category: str
+    region: str
+    address: str = ""
+    latitude: float | None = None
+    longitude: float | None = None
+    incident_date: date | None = None
+    agency_hint: int | None = None
+    anonymous: bool = False
+    confidential: bool = False
+    place: dict[str, str] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        data = asdict(self)
+        data["incident_date"] = self.incident_date.isoformat() if self.incident_date else None
+        return json.dumps(data)
+
+    @classmethod
+    def from_json(cls, text: str) -> "ReportWritten":
+        data = json.loads(text)
+        day = data.get("incident_date")
+        data["incident_date"] = date.fromisoformat(day) if day else None
+        return cls(**data)
+
+
+def _draft_gone() -> NotFound:
+    return NotFound(
+        _("Laporan yang Anda tulis sudah kedaluwarsa atau sudah dikirim. Silakan tulis lagi."),
+        code="draft_gone",
+    )
+
+
+def report_draft_get(*, token: str, now: datetime | None = None) -> ReportDraft | None:
+    """The unexpired draft a browser holds the token of."""
+    if not token:
+        return None
+    now = now or timezone.now()
+    return ReportDraft.objects.filter(token=token, expires_at__gt=now).first()
+
+
+def report_draft_written(*, draft: ReportDraft) -> ReportWritten:
+    return ReportWritten.from_json(draft.fields)
+
+
+def report_draft_file_names(*, draft: ReportDraft) -> list[str]:
+    return [f.name for f in draft.files.order_by("pk")]
+
+
+def report_draft_save(
+    *,
+    written: ReportWritten,
+    files: Sequence[Upload] = (),
+    replaces: str = "",
+    now: datetime | None = None,
+) -> ReportDraft:
+    """Keeps a signed-out citizen's report until a code confirms it. Each file is
+    cleaned first (nothing of the sender is stored, not even for a day); a file that
+    cannot be cleaned is refused by name and nothing is kept. The same browser's
+    earlier draft (``replaces``) and every expired draft go."""
+    now = now or timezone.now()
+    if len(files) > settings.UPLOAD_MAX_FILES:
+        raise InvalidInput(
+            _("Paling banyak %(count)s berkas.") % {"count": settings.UPLOAD_MAX_FILES},
+            code="too_many_files",
+            field="file",
+        )
+    cleaned = []
+    for upload in files:
+        try:
+            clean = clean_upload(upload.data)
+        except InvalidInput as error:
+            if not upload.name:
+                raise
+            message = f"{upload.name[:60]}: {error.message}"
+            raise type(error)(message, code=error.code, field=error.field) from None
+        cleaned.append((upload.name[:100], clean))
+    with transaction.atomic():
+        ReportDraft.objects.filter(expires_at__lte=now).delete()
+        if replaces:
+            ReportDraft.objects.filter(token=replaces).delete()
+        draft = ReportDraft.objects.create(
+            token=secrets.token_urlsafe(32),
+            fields=written.to_json(),
+            created_at=now,
+            expires_at=now + DRAFT_LIFETIME,
+        )
+        ReportDraftFile.objects.bulk_create(
+            ReportDraftFile(
+                draft=draft,
+                name=name,
+                content_type=clean.content_type,
+                data=clean.content.read(),
+            )
+            for name, clean in cleaned
+        )
+    return draft
+
+
+def report_draft_discard(*, token: str) -> None:
+    """The citizen gave up on the draft: it and its files go, with its code."""
+    draft = ReportDraft.objects.filter(token=token).first() if token else None
+    if draft is not None:
+        with transaction.atomic():
+            if draft.code_id is not None:
+                OneTimeCode.objects.filter(pk=draft.code_id).delete()
+            draft.delete()
+
+
+def report_code_request(
+    *,
+    draft_token: str,
+    name: str,
+    identity: str,
+    language: str = "id",
+    now: datetime | None = None,
+) -> OneTimeCode:
+    """Sends a code to the phone number or e-mail address that is to confirm a draft
+    (a new request replaces the earlier code for the same identity). Whether an
+    account has that identity is not told here: the code is the same either way.
+    At most DRAFTS_PER_IDENTITY drafts wait for one identity at a time."""
+    now = now or timezone.now()
+    draft = report_draft_get(token=draft_token, now=now)
+    if draft is None:
+        raise _draft_gone()
+    name = _name(name)
+    kind, value = identity_parse(identity)
+    digest = crypto.lookup_hash(kind, value)
+    waiting = (
+        ReportDraft.objects.filter(identity_hash=digest, expires_at__gt=now)
+        .exclude(pk=draft.pk)
+        .count()
+    )
+    if waiting >= DRAFTS_PER_IDENTITY:
+        raise InvalidInput(
+            _(
+                "Sudah ada %(count)d laporan yang menunggu kode untuk nomor HP atau surel "
+                "ini. Konfirmasikan laporan itu dulu, atau coba lagi besok."
+            )
+            % {"count": waiting},
+            code="too_many_drafts",
+            field="identity",
+        )
+    with transaction.atomic():
+        if draft.code_id is not None:
+            OneTimeCode.objects.filter(pk=draft.code_id).delete()
+        row = _code_start(
+            purpose=OneTimeCode.Purpose.REPORT,
+            kind=kind,
+            value=value,
+            now=now,
+            name=name,
+            language=_language(language),
+        )
+        ReportDraft.objects.filter(pk=draft.pk).update(code=row, identity_hash=digest)
+    return row
+
+
+def _staff_identity(kind: str, value: str, user: User | None) -> bool:
+    """The identity is a staff member's: as their account's verified identity, or
+    as the e-mail address of a staff account (staff sign in with a username)."""
+    if user is not None and (user.is_staff_member or user.is_superuser):
+        return True
+    if kind != ChannelIdentity.Kind.EMAIL:
+        return False
+    staff = User.objects.exclude(role=User.Role.CITIZEN, is_superuser=False)
+    return staff.filter(email__iexact=value).exists()
+
+
+def report_code_confirm(
+    *, draft_token: str, token: str, code: str, now: datetime | None = None
+) -> tuple[User, bool]:
+    """Confirms a draft's code: the citizen whose identity it is, and whether their
+    account was made now (the identity had none; its earlier SMS or e-mail reports
+    join it).
+    The draft stays until report_draft_file files it. A staff identity is refused
+    (after the code, so nobody else learns it is staff's)."""
+    now = now or timezone.now()
+    row = _code_row(token, OneTimeCode.Purpose.REPORT)
+    draft = report_draft_get(token=draft_token, now=now)
+    if draft is None:
+        raise _draft_gone()
+    if draft.code_id != row.pk:
+        raise _code_gone()
+    _code_try(row, code, now)
+    with transaction.atomic():
+        _code_still_there(row)
+        user = selectors.user_for_identity(kind=row.kind, value=row.identity)
+        if _staff_identity(row.kind, row.identity, user):
+            raise NotPermitted(
+                _(
+                    "Akun petugas tidak dapat melapor lewat sini. Petugas masuk di halaman "
+                    "petugas (/kantor/masuk) dengan faktor kedua."
+                ),
+                code="staff_identity",
+            )
+        created = user is None
+        if user is None:
+            user = User(
+                username=f"warga-{secrets.token_hex(6)}",
+                role=User.Role.CITIZEN,
+                language=row.language,
+            )
+            # No password yet: they sign in with a code again, or choose one by reset.
+            user.set_unusable_password()
+            user.save()
+            reporter_claim_identity(
+                user=user, kind=row.kind, value=row.identity, name=row.name, now=now
+            )
+        elif not user.is_active:
+            raise NotPermitted(code="inactive")
+        row.delete()
+    return user, created
+
+
+def report_draft_file(*, user: User, draft_token: str, now: datetime | None = None) -> Report:
+    """Files a draft in the name of the signed-in citizen (just confirmed by code, or
+    signed in with a password instead), with its files; the draft goes with it.
+    If filing is refused, the draft stays, to try again."""
+    now = now or timezone.now()
+    if user.role != User.Role.CITIZEN:
+        raise NotPermitted()
+    with transaction.atomic():
+        draft = (
+            ReportDraft.objects.select_for_update()
+            .filter(token=draft_token, expires_at__gt=now)
+            .first()
+            if draft_token
+            else None
+        )
+        if draft is None:
+            raise _draft_gone()
+        written = report_draft_written(draft=draft)
+        reporter = reporter_for_user(user=user)
+        actor = replace(Actor.for_user(user), reporter_id=reporter.pk)
+        files = [Upload(name=f.name, data=bytes(f.data)) for f in draft.files.order_by("pk")]
+        report = report_create(
+            actor=actor,
+            reporter=reporter,
+            type=written.type,
+            title=written.title,
+            body=written.body,
+            channel=Channel.WEB,
+            category=written.category,
+            location=Location(
+                region=written.region,
+                address=written.address,
+                latitude=written.latitude,
+                longitude=written.longitude,
+            ),
+            incident_date=written.incident_date,
+            agency_hint=written.agency_hint,
+            anonymous=written.anonymous,
+            confidential=written.confidential,
+            files=files,
+            now=now,
+        )
+        if draft.code_id is not None:
+            OneTimeCode.objects.filter(pk=draft.code_id).delete()
+        draft.delete()
+    return report

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
 from aduan.categories.models import Category
+from aduan.lib.errors import InvalidInput, NotFound
 from aduan.lib.memo import reference_memo
 from aduan.regions.models import Region
 from aduan.reports import policy
@@ -28,7 +29,7 @@ from aduan.reports.models import (
 )
 from aduan.reports.policy import PUBLIC
 from aduan.reports.search import category_groups, place_name
-from aduan.reports.selectors import report_list_public
+from aduan.reports.selectors import Followed, report_follow, report_list_public
 
 _TOKEN_SALT = "aduan.open311.token"  # noqa: S105 (a salt, not a secret)
 CLOSED_STATES = frozenset({State.CLOSED, State.ARCHIVED})
@@ -331,6 +332,15 @@ def _place_name(code: str, name: str) -> str:
     # Kept like the regencies' names it reads: a page's hundred regions are otherwise
     # a fifth of its time (a Region made for each only to be named).
     return place_name(Region(code=code, name=name))
+
+
+def request_follow(number: str) -> Followed | None:
+    """Any existing report by its service_request_id, as the public follows it (a
+    status only, unless it is public); None for an unknown or mistyped one."""
+    try:
+        return report_follow(actor=PUBLIC, tracking_number=number)
+    except (InvalidInput, NotFound):
+        return None
 
 
 def request_token(report: Report) -> str:

@@ -23,6 +23,7 @@ from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.ratelimit import limited
 from aduan.open311 import selectors, services
 from aduan.open311.render import FORMATS, errors, respond
+from aduan.reports.models import State
 from aduan.reports.tracking import is_valid, tracking_number_parse
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
@@ -344,9 +345,45 @@ def request_detail(request: HttpRequest, service_request_id: str, *, fmt: str) -
         else []
     )
     if not found:
-        raise NotFound(_("service_request_id tidak ditemukan."))
+        return _request_status_only(request, number, fmt=fmt)
     extended = _param(request, "extensions").lower() == "true"
     return respond(fmt, "service_requests", _request_items(found, extended=extended))
+
+
+@limited("lookup", every_method=True)
+def _request_status_only(request: HttpRequest, number: str, *, fmt: str) -> HttpResponse:
+    """A request that is not public (not yet verified, confidential, archived): its
+    status and dates, so that the client that filed it can follow it — no
+    description, place or media, and for a confidential one neither its service nor
+    its agency. Counted against the lookup rate limit, unknown numbers too."""
+    followed = selectors.request_follow(number)
+    if followed is None:
+        raise NotFound(_("service_request_id tidak ditemukan."))
+    report, shown = followed.report, followed.access.agency
+    zone = timezone.get_current_timezone()
+    english = (get_language() or "").startswith("en")
+    closed = report.state in selectors.CLOSED_STATES
+    category = report.category if shown else None
+    item: dict[str, Any] = {
+        "service_request_id": report.tracking_number,
+        "status": "closed" if closed else "open",
+        "status_notes": str(State(report.state).label),
+        "service_name": (category.name_en if english else category.name) if category else None,
+        "service_code": category.code if category else None,
+        "description": None,
+        "agency_responsible": report.agency.name if report.agency and shown else None,
+        "service_notice": None,
+        "requested_datetime": _iso(report.submitted_at, zone),
+        "updated_datetime": _iso((report.closed_at if closed else None) or report.updated_at, zone),
+        "expected_datetime": None if closed else _iso(report.deadline_at, zone),
+        "address": None,
+        "address_id": None,
+        "zipcode": None,
+        "lat": None,
+        "long": None,
+        "media_url": None,
+    }
+    return respond(fmt, "service_requests", [item])
 
 
 @open311("GET")

@@ -6,15 +6,17 @@ shows what the access policy lets the caller see."""
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.translation import get_language
-from ninja import Path, Query, Router
+from ninja import Path, Query, Router, Schema
 
 from aduan.accounts.api import OptionalTokenAuth, token_auth, user_of
 from aduan.accounts.models import User
 from aduan.community import services as community
+from aduan.lib.errors import NotFound
 from aduan.lib.idempotency import IDEMPOTENT, idempotent
 from aduan.lib.memo import reference_memo
 from aduan.lib.pagination import Page, PageQuery, paginate
@@ -47,8 +49,10 @@ from aduan.reports.schemas import (
     ReportIn,
     ReportLimited,
     ReportOut,
+    StateName,
     SupportOut,
     TextIn,
+    TypeName,
 )
 
 router = Router(tags=["reports"])
@@ -167,6 +171,60 @@ def _fresh(actor: Actor, number: str) -> dict[str, Any]:
     return report_out(actor, report, view)
 
 
+class ReportStatus(Schema):
+    """A report that is not public, as anyone holding its number may follow it:
+    its status and dates, nothing of its content (no title, text, place, files or
+    reporter). The category (``service_code``) is left out of a confidential one,
+    being part of what it is about."""
+
+    view: Literal["status"] = "status"
+    tracking_number: str
+    type: TypeName
+    channel: str
+    state: StateName
+    state_label: str
+    service_code: str | None
+    confidential: bool
+    submitted_at: datetime
+    dispositioned_at: datetime | None
+    first_follow_up_at: datetime | None
+    answered_at: datetime | None
+    closed_at: datetime | None
+    deadline_at: datetime | None
+
+
+def status_out(report: Report, *, agency_shown: bool) -> dict[str, Any]:
+    out = ReportStatus(
+        tracking_number=report.tracking_number,
+        type=report.type,  # type: ignore[arg-type]
+        channel=report.channel,
+        state=report.state,  # type: ignore[arg-type]
+        state_label=str(State(report.state).label),
+        service_code=(
+            report.category.code if report.category is not None and agency_shown else None
+        ),
+        confidential=report.is_confidential,
+        submitted_at=report.submitted_at,
+        dispositioned_at=report.dispositioned_at,
+        first_follow_up_at=report.first_follow_up_at,
+        answered_at=report.answered_at,
+        closed_at=report.closed_at,
+        deadline_at=report.deadline_at,
+    )
+    return out.model_dump(mode="json")
+
+
+@limited("lookup", every_method=True)
+def _status_body(request: HttpRequest, actor: Actor, number: str) -> dict[str, Any]:
+    """A number the caller may not read: its status when it exists (NotFound when
+    not, as before). Counted against the lookup rate limit, misses too: numbers are
+    not for guessing."""
+    followed = selectors.report_follow(actor=actor, tracking_number=number)
+    if followed.view != View.NONE:  # readable after all (it changed meanwhile)
+        return report_out(actor, followed.report, followed.view)
+    return status_out(followed.report, agency_shown=followed.access.agency)
+
+
 # -- endpoints -----------------------------------------------------------------------
 
 
@@ -235,18 +293,27 @@ def report_list_mine(request: HttpRequest, page: Query[PageQuery]) -> dict[str, 
 
 @router.get(
     "/{tracking_number}",
-    response=ReportOut | ReportLimited,
+    response=ReportOut | ReportLimited | ReportStatus,
     auth=OptionalTokenAuth(),
     summary="One report, as far as the caller may see it",
+    description=(
+        "A report the caller may not read (not yet verified, confidential, archived) "
+        "answers its status only, so that an app can follow what it filed; an unknown "
+        "number answers 404. Those answers count against a rate limit."
+    ),
     url_name="report",
     # The token is optional: ``{}`` is the OpenAPI way to say "or none at all".
-    openapi_extra={"security": [{}]},
+    openapi_extra={"security": [{}], **problem_responses(429)},
 )
 def report_detail(request: HttpRequest, tracking_number: Number) -> HttpResponse:
     actor = _actor(request)
-    if actor is PUBLIC:
-        return HttpResponse(_public_body(tracking_number), content_type="application/json")
-    return JsonResponse(_fresh(actor, tracking_number), json_dumps_params={"ensure_ascii": False})
+    try:
+        if actor is PUBLIC:
+            return HttpResponse(_public_body(tracking_number), content_type="application/json")
+        body = _fresh(actor, tracking_number)
+    except NotFound:
+        body = _status_body(request, actor, tracking_number)
+    return JsonResponse(body, json_dumps_params={"ensure_ascii": False})
 
 
 def _public_body(number: str) -> bytes:

@@ -8,6 +8,7 @@ follow-up (its text relayed), the answer, closing, archiving with the reason, an
 missed deadline (with the Ombudsman's address); staff hear of deadlines by e-mail;
 agencies' systems hear through their webhooks."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -33,6 +34,7 @@ from aduan.reports.models import (
     ReportEvent,
     State,
 )
+from aduan.reports.policy import Actor, View, report_link_key, report_view
 from aduan.reports.tracking import tracking_number_display
 
 # The outbox channel that reaches each kind of identity.
@@ -49,6 +51,13 @@ _SHORT_CHANNELS = frozenset({Message.Channel.SMS, Message.Channel.X})
 
 def site_url(path: str) -> str:
     return f"{settings.SITE_URL}{path}"
+
+
+def report_follow_url(report: Report) -> str:
+    """The report's page with its per-report link's key: only the reporter's own
+    receipts carry it (it reads the report as they do), never a public post."""
+    path = reverse("web:report", args=[report.tracking_number])
+    return site_url(f"{path}?k={report_link_key(report)}")
 
 
 def reporter_address(reporter: Reporter, *, channel: str) -> tuple[str, str] | None:
@@ -92,9 +101,10 @@ class _Template:
 _TEMPLATES: dict[str, _Template] = {
     "receipt": _Template(
         subject=_("Laporan %(number)s diterima"),
+        # One SMS (160 GSM-7 characters) with a site address of up to 35.
         short=_(
-            "Laporan Anda diterima. Nomor laporan: %(number)s. Cek status: CEK %(number)s "
-            "ke %(code)s."
+            "Laporan Anda diterima, nomor %(number)s. Pantau: %(url)s atau SMS CEK "
+            "%(number)s ke %(code)s."
         ),
         long=_(
             "Terima kasih, laporan Anda sudah kami terima dengan nomor %(number)s. Laporan "
@@ -237,11 +247,16 @@ def notice_text(
         "state": State(report.state).label,
         "text": _sentence(_shortened(text, _SHORT_TEXT_MAX) if short else text),
         "reason": _sentence(reason),
-        "due": date_format(timezone.localtime(due), "j N Y") if due else "-",
+        "due": date_format(timezone.localtime(due), "SHORT_DATE_FORMAT") if due else "-",
         "deadline": DeadlineKind(report.deadline_kind).label if report.deadline_kind else "",
         "code": settings.SMS_SHORTCODE,
         "original": tracking_number_display(original.tracking_number) if original else "",
     }
+    if original is not None:
+        # A merged report is followed on the report it was merged into.
+        values["url"] = site_url(reverse("web:report", args=[original.tracking_number]))
+    if purpose == "receipt":
+        values["url"] = report_follow_url(report)
     return str(template.short if short else template.long) % values
 
 
@@ -315,11 +330,18 @@ def reporter_told(*, report: Report, event: ReportEvent) -> Message | None:
 
 
 def _staff_told(
-    *, report: Report, staff: list[User], purpose: str, subject: Promise, body: Promise, by: str
+    *,
+    report: Report,
+    staff: list[User],
+    purpose: str,
+    subject: Promise,
+    body: Promise,
+    by: str,
+    link: Callable[[User], str] | None = None,
 ) -> list[Message]:
     """A notice to each of ``staff`` about the report — in the back office, and by
     e-mail to those with an address: its number, the deadline and a link to its case
-    page, nothing of the reporter."""
+    page (or to the page ``link`` gives for that user), nothing of the reporter."""
     sent: list[Message] = []
     values = {
         "number": tracking_number_display(report.tracking_number),
@@ -328,6 +350,8 @@ def _staff_told(
         "agency": report.agency.name if report.agency_id and report.agency else "",
     }
     for user in staff:
+        if link is not None:
+            values["url"] = link(user)
         language = _language(user)
         with translation.override(language):
             values["deadline"] = (
@@ -382,9 +406,22 @@ def staff_told_overdue(*, report: Report, staff: list[User]) -> list[Message]:
     )
 
 
+def _escalation_link(report: Report) -> Callable[[User], str]:
+    """The page an escalation notice sends its recipient to: the case page when they
+    may open it, else their escalation list, which shows a report they see only in
+    part (a supervisor's view of a confidential report: number, state, deadline)."""
+
+    def link(user: User) -> str:
+        if report_view(Actor.for_user(user, verified=True), report) == View.FULL:
+            return site_url(reverse("backoffice:case", args=[report.tracking_number]))
+        return site_url(reverse("backoffice:escalated"))
+
+    return link
+
+
 def staff_told_escalated(*, report: Report, staff: list[User]) -> list[Message]:
     """Twice the allowed time passed: the supervising agency and the national admin
-    are told, the report is on their overdue lists."""
+    are told, the report is on their escalation lists."""
     return _staff_told(
         report=report,
         staff=staff,
@@ -393,8 +430,9 @@ def staff_told_escalated(*, report: Report, staff: list[User]) -> list[Message]:
         subject=_("Eskalasi: laporan %(number)s"),
         body=_(
             "Laporan %(number)s sudah dua kali melewati batas waktu %(deadline)s "
-            "(ditangani: %(agency)s). Laporan ini kini ada di daftar terlambat Anda: %(url)s"
+            "(ditangani: %(agency)s). Laporan ini kini ada di daftar eskalasi Anda: %(url)s"
         ),
+        link=_escalation_link(report),
     )
 
 

@@ -6,9 +6,15 @@ the query itself.
 Visibility has three levels. FULL: the report as the viewer's role may see it.
 LIMITED: only its number, state and deadline (a supervisor's overdue list showing a
 confidential report). NONE: it does not exist for the viewer (a 404, never a 403).
+
+Following a report by its number is apart from these (``status_access``): whoever
+holds an existing number sees the report's status — never its content unless a
+level above lets them. A per-report link (``report_link_key``), which only the
+reporter's receipt carries, reads the report as its reporter does, and no more.
 """
 
-from dataclasses import dataclass
+import hmac
+from dataclasses import dataclass, replace
 from enum import IntEnum
 from typing import Literal
 
@@ -16,6 +22,7 @@ from django.db.models import Q
 
 from aduan.accounts.models import User
 from aduan.agencies.models import Agency
+from aduan.lib.crypto import lookup_hash
 from aduan.lib.memo import reference_memo
 from aduan.reports.models import Action, Report, ReportEvent, State
 
@@ -43,6 +50,8 @@ class Actor:
     agency_id: int | None = None
     unit_id: int | None = None
     reporter_id: int | None = None
+    # The report whose per-report link the visitor holds (``with_link``).
+    link_report_id: int | None = None
 
     @classmethod
     def for_user(cls, user: User | None, *, verified: bool = False) -> "Actor":
@@ -77,6 +86,11 @@ class Actor:
     @classmethod
     def integration(cls, agency_id: int) -> "Actor":
         return cls(role="integration", agency_id=agency_id)
+
+    def with_link(self, report: Report) -> "Actor":
+        """The actor holding the report's per-report link (checked by the caller
+        with ``report_link_valid``): reads it as its reporter, acts as before."""
+        return replace(self, link_report_id=report.pk)
 
 
 PUBLIC = Actor(role="public")
@@ -157,6 +171,16 @@ def is_owner(actor: Actor, report: Report) -> bool:
     return actor.reporter_id is not None and actor.reporter_id == report.reporter_id
 
 
+def _holds_link(actor: Actor, report: Report) -> bool:
+    return actor.link_report_id is not None and actor.link_report_id == report.pk
+
+
+def _reads_as_owner(actor: Actor, report: Report) -> bool:
+    """The reporter, or whoever holds the report's link: they read it alike (the
+    link never gives the reporter's contacts nor their actions)."""
+    return is_owner(actor, report) or _holds_link(actor, report)
+
+
 def _handles(actor: Actor, report: Report) -> bool:
     if report.agency_id is None or actor.agency_id is None:
         return False
@@ -189,7 +213,7 @@ def _is_public(report: Report) -> bool:
 
 
 def report_view(actor: Actor, report: Report) -> View:
-    if actor.role in ("national_admin", "system") or is_owner(actor, report):
+    if actor.role in ("national_admin", "system") or _reads_as_owner(actor, report):
         return View.FULL
     if _handles(actor, report) or _is_public(report):
         return View.FULL
@@ -220,7 +244,7 @@ def can_see_attachments(actor: Actor, report: Report) -> bool:
     to those who see it only because it is public (a photo can identify)."""
     if report_view(actor, report) != View.FULL:
         return False
-    if actor.role in ("national_admin", "system") or is_owner(actor, report):
+    if actor.role in ("national_admin", "system") or _reads_as_owner(actor, report):
         return True
     if _handles(actor, report) or _supervises(actor, report):
         return True
@@ -242,7 +266,7 @@ def event_text(actor: Actor, report: Report, event: ReportEvent) -> str:
         return ""
     if event.action in PUBLIC_TEXT_ACTIONS:
         return event.body
-    if actor.role in ("national_admin", "system") or is_owner(actor, report):
+    if actor.role in ("national_admin", "system") or _reads_as_owner(actor, report):
         return event.body
     return event.body if _handles(actor, report) else ""
 
@@ -262,7 +286,7 @@ def event_reason(actor: Actor, report: Report, event: ReportEvent) -> str:
         return ""
     if actor.role in ("national_admin", "system") or _handles(actor, report):
         return event.reason
-    if is_owner(actor, report) and event.action in _REASONS_FOR_REPORTER:
+    if _reads_as_owner(actor, report) and event.action in _REASONS_FOR_REPORTER:
         return event.reason
     return ""
 
@@ -321,3 +345,61 @@ def can_read_access_log(actor: Actor, report: Report) -> bool:
     """May the actor read the report's access log? A national admin only: the log
     tells who handles a report and from where, which is no agency's business."""
     return actor.role == "national_admin"
+
+
+# -- following a report by its number ----------------------------------------------------
+
+# The per-report link's key: a keyed hash of the report's id (aduan/lib/crypto: the
+# deployment's lookup key, no new secret), cut to 16 hex digits — 64 bits, beyond
+# guessing at the lookup rate limit, and short enough for the SMS receipt.
+_LINK_KIND = "report-link"
+LINK_KEY_LENGTH = 16
+
+
+def report_link_key(report: Report) -> str:
+    """The key of the report's per-report link, for its reporter's receipts only."""
+    return lookup_hash(_LINK_KIND, str(report.pk))[:LINK_KEY_LENGTH]
+
+
+def report_link_valid(report: Report, key: str) -> bool:
+    """Is ``key`` this report's link key? (Another report's key is not.)"""
+    if not key or len(key) != LINK_KEY_LENGTH:
+        return False
+    return hmac.compare_digest(key.encode(), report_link_key(report).encode())
+
+
+Withheld = Literal["", "confidential", "unverified", "archived"]
+
+
+@dataclass(frozen=True, slots=True)
+class StatusAccess:
+    """What a visitor holding a report's number sees beyond its status (number,
+    type, channel, state, dates, deadline, what happens next): ``content`` (title,
+    text, place, files as ``can_see_attachments`` says, the timeline) and the
+    ``agency``; ``withheld`` says why the content is not shown."""
+
+    content: bool
+    agency: bool
+    withheld: Withheld
+
+
+def status_access(actor: Actor, report: Report) -> StatusAccess:
+    """Anyone with an existing number follows the report's status. Its content only
+    whoever sees it fully (public, the reporter, the link's holder, staff). The
+    agency of a confidential report is part of what it is about: shown only to
+    those who see it fully (a supervisor's limited view shows number and deadline
+    only, and the public must not learn more)."""
+    content = report_view(actor, report) == View.FULL
+    withheld: Withheld = ""
+    if not content:
+        if report.is_confidential:
+            withheld = "confidential"
+        elif report.state == State.ARCHIVED:
+            withheld = "archived"
+        else:
+            withheld = "unverified"
+    return StatusAccess(
+        content=content,
+        agency=content or not report.is_confidential,
+        withheld=withheld,
+    )

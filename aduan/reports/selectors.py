@@ -25,12 +25,15 @@ from aduan.reports.models import (
 from aduan.reports.policy import (
     PUBLIC,
     Actor,
+    StatusAccess,
     View,
     can,
     can_see_attachments,
     is_owner,
+    report_link_valid,
     report_view,
     scope_q,
+    status_access,
     visible_q,
 )
 from aduan.reports.tracking import tracking_number_parse
@@ -54,6 +57,82 @@ def report_get(*, actor: Actor, tracking_number: str) -> tuple[Report, View]:
     if report is None or view == View.NONE:
         raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
     return report, view
+
+
+@dataclass(frozen=True, slots=True)
+class Followed:
+    """A report followed by its number: ``actor`` is the reader (with the link's
+    grant when the visitor held a valid one), ``view`` how much of it they see and
+    ``access`` what its status view shows."""
+
+    report: Report
+    actor: Actor
+    view: View
+    access: StatusAccess
+    by_link: bool
+
+
+def report_follow(*, actor: Actor, tracking_number: str, key: str = "") -> Followed:
+    """Any existing report by its number, to follow its status (DESIGN.md §4–§5): a
+    mistyped number is InvalidInput and an unknown one NotFound, as ``report_get``
+    says them; ``key``, the per-report link's, reads it as its reporter. A wrong
+    key, or another report's, changes nothing."""
+    number = tracking_number_parse(tracking_number)
+    report = _reports().filter(tracking_number=number).first()
+    if report is None:
+        raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
+    by_link = bool(key) and report_link_valid(report, key)
+    if by_link:
+        actor = actor.with_link(report)
+    return Followed(
+        report=report,
+        actor=actor,
+        view=report_view(actor, report),
+        access=status_access(actor, report),
+        by_link=by_link,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class StatusDate:
+    """A step of the report's life and when it was taken."""
+
+    step: str  # received, dispositioned, first_follow_up, answered, closed, archived
+    label: str
+    at: datetime
+
+
+_STEP_LABELS = {
+    "received": _("Diterima"),
+    "dispositioned": _("Diverifikasi dan diteruskan ke instansi"),
+    "first_follow_up": _("Tindak lanjut pertama"),
+    "answered": _("Dijawab instansi"),
+    "closed": _("Selesai"),
+    "archived": _("Diarsipkan"),
+}
+
+
+def report_status_dates(*, report: Report) -> list[StatusDate]:
+    """The dates so far, in order. Verifying a report is disposing it (one step,
+    DESIGN.md §4), so they share a date; an archived report's date is its archiving
+    event's (the only read beyond the report's own row)."""
+    steps: list[tuple[str, datetime | None]] = [
+        ("received", report.submitted_at),
+        ("dispositioned", report.dispositioned_at),
+        ("first_follow_up", report.first_follow_up_at),
+        ("answered", report.answered_at),
+    ]
+    if report.state == State.ARCHIVED:
+        archived = (
+            report.events.filter(to_state=State.ARCHIVED)
+            .order_by("-created_at", "-id")
+            .values_list("created_at", flat=True)
+            .first()
+        )
+        steps.append(("archived", archived))
+    else:
+        steps.append(("closed", report.closed_at))
+    return [StatusDate(step, str(_STEP_LABELS[step]), at) for step, at in steps if at is not None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -310,14 +389,17 @@ def report_attachments(*, actor: Actor, report: Report) -> list[Attachment]:
     return list(report.attachments.order_by("created_at", "id"))
 
 
-def attachment_get(*, actor: Actor, attachment_id: int) -> Attachment:
-    """A file for download, only to those the policy lets see the report's files;
-    to anyone else it does not exist."""
+def attachment_get(*, actor: Actor, attachment_id: int, key: str = "") -> Attachment:
+    """A file for download, only to those the policy lets see the report's files
+    (``key``: the report's per-report link, read as its reporter); to anyone else
+    it does not exist."""
     attachment = (
         Attachment.objects.select_related("report__agency__region", "report__agency__supervisor")
         .filter(pk=attachment_id)
         .first()
     )
+    if attachment is not None and key and report_link_valid(attachment.report, key):
+        actor = actor.with_link(attachment.report)
     if attachment is None or not can_see_attachments(actor, attachment.report):
         raise NotFound(_("Lampiran tidak ditemukan."), code="attachment_not_found")
     return attachment

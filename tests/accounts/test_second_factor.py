@@ -97,6 +97,15 @@ def _file(client: Client, attachment: Attachment) -> int:
     return client.get(f"/lampiran/{attachment.pk}").status_code
 
 
+def _status_only(response: Any, report: Report) -> None:
+    """The page anyone holding the number gets (issue 19): the report's status, and
+    nothing of what it says or of what staff wrote about it."""
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert report.title not in page and report.body not in page
+    assert SECRET_NOTE not in page
+
+
 # -- the public's view, or a refusal ----------------------------------------------------
 
 
@@ -105,15 +114,15 @@ def test_the_password_alone_shows_the_portal_as_the_public_sees_it(
     cast: Cast, scene: Scene, role: str
 ) -> None:
     client = _password_only(_staff(cast, role))
-    assert _page(client, scene.confidential).status_code == 404
-    assert _page(client, scene.unverified).status_code == 404
+    _status_only(_page(client, scene.confidential), scene.confidential)
+    _status_only(_page(client, scene.unverified), scene.unverified)
     public = _page(client, scene.public)
     assert public.status_code == 200 and NOTE not in public.text
     assert _file(client, scene.confidential_file) == 404
     assert _file(client, scene.anonymous_file) == 404
-    # Following a number does not find it either.
-    track = client.get("/lacak", {"nomor": scene.confidential.tracking_number})
-    assert track.status_code == 404
+    # Following the number leads to the same status, and no further.
+    track = client.get("/lacak", {"nomor": scene.confidential.tracking_number}, follow=True)
+    _status_only(track, scene.confidential)
 
 
 @pytest.mark.parametrize("role", STAFF_ROLES)
@@ -144,9 +153,14 @@ def test_no_session_gives_a_staff_view_through_the_api_or_open311(
     user = _staff(cast, role)
     client = verified_client(user) if second_factor else _password_only(user)
     for report in (scene.confidential, scene.unverified):
-        assert client.get(f"/api/v1/reports/{report.tracking_number}").status_code == 404
+        # The status anyone holding the number may follow (issue 19), no content.
+        answer = client.get(f"/api/v1/reports/{report.tracking_number}")
+        assert answer.status_code == 200 and answer.json()["view"] == "status"
+        assert report.title not in answer.text and report.body not in answer.text
         detail = client.get(f"/open311/v2/requests/{report.tracking_number}.json")
-        assert detail.status_code == 404
+        assert detail.status_code == 200
+        assert report.title not in detail.text and report.body not in detail.text
+        assert detail.json()[0]["description"] is None
     assert client.get("/api/v1/reports/mine").status_code == 401
     assert client.get("/api/v1/agency/reports").status_code == 401
     listing = client.get("/open311/v2/requests.json")
@@ -187,7 +201,7 @@ def test_staff_get_no_session_at_the_citizens_sign_in(cast: Cast, scene: Scene, 
     assert "Akun petugas tidak masuk di halaman warga" in response.text
     assert 'href="/kantor/masuk?next=/akun"' in response.text
     assert "_auth_user_id" not in client.session
-    assert _page(client, scene.confidential).status_code == 404
+    _status_only(_page(client, scene.confidential), scene.confidential)
 
 
 def test_a_superuser_gets_no_session_at_the_citizens_sign_in(admin_user: User) -> None:
@@ -227,7 +241,11 @@ def test_past_the_second_factor_staff_see_as_before(cast: Cast, scene: Scene, ro
     assert confidential.status_code == 200  # the supervisor: its number and state only
     assert (SECRET_NOTE in confidential.text) == handler
     assert (NOTE in _page(client, scene.public).text) == handler
-    assert _page(client, scene.unverified).status_code == (200 if role == "national" else 404)
+    unverified = _page(client, scene.unverified)
+    if role == "national":
+        assert scene.unverified.body in unverified.text
+    else:
+        _status_only(unverified, scene.unverified)
     assert _file(client, scene.confidential_file) == (200 if handler else 404)
     assert _file(client, scene.anonymous_file) == 200
     assert client.get("/kantor/").status_code == 200
@@ -244,7 +262,7 @@ def test_a_session_whose_second_factor_is_reset_loses_the_staff_view(
     second_factor_reset(user=user)  # a lost phone
     assert not TOTPDevice.objects.filter(user=user).exists()
     assert _file(client, scene.confidential_file) == 404
-    assert _page(client, scene.confidential).status_code == 404
+    _status_only(_page(client, scene.confidential), scene.confidential)
     assert client.get("/kantor/").status_code == 302
 
 

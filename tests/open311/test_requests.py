@@ -78,8 +78,9 @@ def test_confidential_and_unverified_reports_never_appear(
     by_ids = fetch("/open311/v2/requests.{fmt}", service_request_id=numbers)
     assert _ids(by_ids.data) == {shown.tracking_number}
     for report in hidden:
+        # By its id, a status only (tests/open311/test_follow.py): never its content.
         one = fetch(f"/open311/v2/requests/{report.tracking_number}.{{fmt}}")
-        assert one.status == 404 and one.data[0]["code"] == 404
+        assert one.status == 200 and report.body.encode() not in one.body
         token = fetch(f"/open311/v2/tokens/{request_token(report)}.{{fmt}}")
         assert token.status == 404
 

@@ -83,21 +83,24 @@ def test_a_wrong_check_digit_gives_the_tracking_form_with_a_message(
     assert report.title not in html
 
 
-def test_a_report_one_may_not_see_looks_like_an_unknown_number(
+def test_a_report_one_may_not_read_shows_its_status_only(
     client: Client,
     cast: Cast,
     make_report: Callable[..., Report],
     dispositioned: Callable[..., Report],
 ) -> None:
+    """Any existing number shows the report's status; its content only to whom the
+    policy lets read it (every case: tests/reporting/test_follow.py)."""
     unknown = client.get(f"/laporan/123456789{check_digit('123456789')}")
     for report in (dispositioned(confidential=True), make_report()):
         for who in (None, "budi"):
             if who:
                 _login(client, who)
             response = client.get(_url(report))
-            assert response.status_code == 404
-            assert report.title not in response.content.decode()
-            assert "Laporan tidak ditemukan." in response.content.decode()
+            html = response.content.decode()
+            assert response.status_code == 200
+            assert report.title not in html and report.body not in html
+            assert tracking_number_display(report.tracking_number) in html
             client.logout()
     assert unknown.status_code == 404
     assert "Laporan tidak ditemukan." in unknown.content.decode()
@@ -297,7 +300,8 @@ def test_another_citizen_cannot_act_on_a_confidential_report(
 ) -> None:
     report = dispositioned(confidential=True)
     response = _login(client, "budi").post(_url(report), {"action": "reply", "text": "x"})
-    assert response.status_code == 404
+    assert response.status_code == 403
+    assert not ReportEvent.objects.filter(report=report, action="reply").exists()
 
 
 def test_the_reporters_actions_are_rate_limited(

@@ -57,10 +57,14 @@ def _media_files() -> list[Path]:
     return [path for path in root.rglob("*") if path.is_file()] if root.exists() else []
 
 
-def test_it_sends_a_visitor_to_log_in_first(client: Client) -> None:
-    response = client.get("/lapor", {"type": "complaint"})
-    assert response.status_code == 302
-    assert response["Location"].startswith("/masuk?next=/lapor")
+def test_a_visitor_writes_first_and_nothing_is_filed_before_the_code(
+    client: Client, cast: Cast
+) -> None:
+    # The rest of that door: tests/reporting/test_report_first.py.
+    assert client.get("/lapor", {"type": "complaint"}).status_code == 200
+    response = _post(client)
+    assert response.status_code == 302 and response["Location"] == "/lapor/konfirmasi"
+    assert not Report.objects.exists()
 
 
 def test_it_is_for_citizens_not_staff(client: Client, cast: Cast) -> None:

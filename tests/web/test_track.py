@@ -1,6 +1,6 @@
 """Following a report by number (/lacak): the check digit catches a typo before any
-lookup; a number the visitor may see leads to the report's page; one they may not
-see looks exactly like an unknown number."""
+lookup; any existing number leads to the report's page, which shows at least its
+status; an unknown number is not found."""
 
 from collections.abc import Callable
 
@@ -50,18 +50,19 @@ def test_a_mistyped_number_is_caught_before_any_lookup(
     assert 'aria-describedby="id_nomor_error"' in html and 'id="id_nomor_error"' in html
 
 
-def test_confidential_unverified_and_unknown_numbers_look_alike(
+def test_any_existing_number_leads_to_its_status_and_an_unknown_one_is_not_found(
     client: Client, make_report: Callable[..., Report], dispositioned: Callable[..., Report]
 ) -> None:
+    """What the status view shows of each: tests/reporting/test_follow.py."""
+    for report in (dispositioned(confidential=True), make_report()):
+        response = client.get("/lacak", {"nomor": report.tracking_number})
+        assert response.status_code == 302
+        assert response["Location"] == f"/laporan/{report.tracking_number}"
+        assert report.title not in client.get(response["Location"]).content.decode()
     unknown = "123456789" + check_digit("123456789")
-    for number in (
-        dispositioned(confidential=True).tracking_number,
-        make_report().tracking_number,
-        unknown,
-    ):
-        response = client.get("/lacak", {"nomor": number})
-        assert response.status_code == 404
-        assert "Laporan tidak ditemukan." in response.content.decode()
+    response = client.get("/lacak", {"nomor": unknown})
+    assert response.status_code == 404
+    assert "Laporan tidak ditemukan." in response.content.decode()
 
 
 def test_the_reporter_follows_a_confidential_report(

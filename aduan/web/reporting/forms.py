@@ -15,6 +15,7 @@ from aduan.regions.models import Region
 from aduan.regions.selectors import region_cascade
 from aduan.reports.models import ReportType
 from aduan.reports.services import Upload
+from aduan.web.accounts.forms import ServiceForm
 
 # A report goes to the region's local government at least, so a regency or city is
 # the least the picker needs; district and village make it easier to find.
@@ -303,4 +304,22 @@ class ReopenForm(Form):
         label=_("Mengapa Anda belum puas?"),
         max_length=2_000,
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class ReportContactForm(ServiceForm):
+    """Step three for a signed-out citizen: whose report it is. A code goes to the
+    phone number or address; the account is theirs, or made on the way."""
+
+    name = forms.CharField(
+        label=_("Nama lengkap"),
+        max_length=150,
+        help_text=_("Laporan anonim tetap anonim: nama Anda tidak ditampilkan kepada siapa pun."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    identity = forms.CharField(
+        label=_("Nomor HP atau surel"),
+        max_length=254,
+        help_text=_("Kode 6 angka dikirim ke sini. Contoh: 0812 3456 7890 atau nama@contoh.id"),
+        widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )

@@ -6,6 +6,11 @@ from aduan.web.reporting import views
 # actions, its files, and following a report by number.
 urlpatterns = [
     path("lapor", views.submit, name="submit"),
+    path("lapor/konfirmasi", views.submit_confirm, name="submit_confirm"),
+    path("lapor/kode", views.submit_code, name="submit_code"),
+    path("lapor/kode/kirim-ulang", views.submit_resend, name="submit_resend"),
+    path("lapor/kirim", views.submit_draft, name="submit_draft"),
+    path("lapor/buang", views.submit_discard, name="submit_discard"),
     path("laporan-saya", views.my_reports, name="my_reports"),
     path("laporan/<str:number>", views.report, name="report"),
     path("laporan/<str:number>/terkirim", views.submitted, name="submitted"),

@@ -6,15 +6,22 @@ from dataclasses import replace
 from typing import Any, cast
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from aduan.accounts.models import User
+from aduan.accounts import selectors as accounts
+from aduan.accounts import services as drafts
+from aduan.accounts.models import OneTimeCode, ReportDraft, User
+from aduan.intake.selectors import ChannelInfo, channels_enabled
 from aduan.lib.clientaddress import client_address
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.ratelimit import limited
@@ -31,6 +38,7 @@ from aduan.reports.policy import (
     event_text,
 )
 from aduan.reports.tracking import tracking_number_display
+from aduan.web.accounts.forms import CodeForm
 from aduan.web.feed.context import community_context
 from aduan.web.reporting.forms import (
     ConfirmForm,
@@ -38,6 +46,7 @@ from aduan.web.reporting.forms import (
     PlaceForm,
     ReopenForm,
     ReplyForm,
+    ReportContactForm,
     SupplyInfoForm,
     TrackForm,
 )
@@ -79,15 +88,24 @@ def _track_page(request: HttpRequest, form: TrackForm, *, status: int = 200) -> 
     return render(request, "web/reporting/track.html", {"form": form}, status=status)
 
 
+@limited("lookup", every_method=True)
+def _count_lookup(request: HttpRequest) -> None:
+    """Counts a lookup that is not a plain read of a public report or of one's own:
+    an unknown or mistyped number, a status-only answer, a per-report link. Over
+    the limit it raises Ratelimited (the 429 page): numbers are not for guessing."""
+
+
 @require_safe
 def track(request: HttpRequest) -> HttpResponse:
     """Follow a report by its number: the check digit catches a typo before any
-    lookup; a number this visitor may see leads to the report's page."""
+    lookup; any existing number leads to the report's page, which shows at least
+    its status."""
     form = TrackForm(request.GET or None)
     if not form.is_valid():
         return _track_page(request, form)
+    _count_lookup(request)
     try:
-        report, _view = reports.report_get(
+        followed = reports.report_follow(
             actor=_actor(request), tracking_number=form.cleaned_data["nomor"]
         )
     except InvalidInput as error:
@@ -96,7 +114,7 @@ def track(request: HttpRequest) -> HttpResponse:
     except NotFound as error:
         form.add_error("nomor", str(error.message))
         return _track_page(request, form, status=404)
-    return redirect("web:report", number=report.tracking_number)
+    return redirect("web:report", number=followed.report.tracking_number)
 
 
 # -- submit ---------------------------------------------------------------------------
@@ -105,7 +123,7 @@ def track(request: HttpRequest) -> HttpResponse:
 def _citizens_only(request: HttpRequest) -> HttpResponse | None:
     """Staff report for a citizen at the counter, not through the citizen's form."""
     user: User = request.user  # type: ignore[assignment]
-    if user.role != User.Role.CITIZEN:
+    if user.is_authenticated and user.role != User.Role.CITIZEN:
         return render(request, "web/reporting/403.html", {"staff": True}, status=403)
     return None
 
@@ -132,6 +150,7 @@ def _details_page(
             if data.get(level)
         ],
         "similar": reports.report_list_similar(region=place.region, category=data["category"]),
+        "signed_out": not request.user.is_authenticated,
     }
     return render(request, "web/reporting/submit_details.html", context, status=status)
 
@@ -151,18 +170,34 @@ def _choice_label(form: Form, name: str, value: str) -> str:
 def _place_page(
     request: HttpRequest, place: PlaceForm, *, show_errors: bool, status: int = 200
 ) -> HttpResponse:
-    context = {"place": place, "show_errors": show_errors}
+    context = {
+        "place": place,
+        "show_errors": show_errors,
+        "signed_out": not request.user.is_authenticated,
+        "channels": _other_channels(),
+        "login_url": _login_url(request.get_full_path()),
+    }
     return render(request, "web/reporting/submit_place.html", context, status=status)
 
 
-@login_required
+def _login_url(back_to: str) -> str:
+    return f"{resolve_url(settings.LOGIN_URL)}?{urlencode({'next': back_to})}"
+
+
+def _other_channels() -> list[ChannelInfo]:
+    """The doors other than this form, as the home page's "Cara melapor" lists them."""
+    return [channel for channel in channels_enabled() if channel.code not in ("web", "app")]
+
+
 @limited("report")
 @require_http_methods(["GET", "HEAD", "POST"])
 def submit(request: HttpRequest) -> HttpResponse:
     """Two steps. The first (type, category, region) goes by GET, so a region level
     picked without JavaScript re-renders the form with the next level's options.
     The second lists similar public reports of the area above the details, so a
-    citizen can support one instead of filing a duplicate; it is the only POST."""
+    citizen can support one instead of filing a duplicate; it is the only POST.
+    Signed out, the POST keeps the report as a draft (files cleaned) and a third
+    step confirms it with a code (submit_confirm); nothing is filed before."""
     refused = _citizens_only(request)
     if refused is not None:
         return refused
@@ -180,6 +215,8 @@ def submit(request: HttpRequest) -> HttpResponse:
     details = DetailsForm(request.POST, request.FILES, region=place.region)
     if not details.is_valid():
         return _details_page(request, place, details, status=400)
+    if not request.user.is_authenticated:
+        return _draft_save(request, place, details)
     try:
         report = _report_submit(request, place, details)
     except AduanError as error:
@@ -214,6 +251,227 @@ def _report_submit(request: HttpRequest, place: PlaceForm, details: DetailsForm)
         confidential=what["confidential"],
         files=what["attachments"],
     )
+
+
+# -- submit while signed out: a draft, a code, the account on the way -------------------
+
+# The browser's draft and the code that confirms it, kept in its session.
+DRAFT_KEY = "aduan.report-draft"
+DRAFT_CODE_KEY = "aduan.report-code"
+
+
+def _draft_save(request: HttpRequest, place: PlaceForm, details: DetailsForm) -> HttpResponse:
+    where, what = place.cleaned_data, details.cleaned_data
+    written = drafts.ReportWritten(
+        type=where["type"],
+        title=what["title"],
+        body=what["body"],
+        category=where["category"],
+        region=place.region,
+        address=what["address"],
+        latitude=what["latitude"],
+        longitude=what["longitude"],
+        incident_date=what["incident_date"],
+        agency_hint=what["agency"],
+        anonymous=what["anonymous"],
+        confidential=what["confidential"],
+        place={name: str(place.data.get(name, "")) for name in place.fields},
+    )
+    try:
+        draft = drafts.report_draft_save(
+            written=written,
+            files=what["attachments"],
+            replaces=request.session.get(DRAFT_KEY, ""),
+        )
+    except AduanError as error:
+        _put_error(details, error, _DETAILS_FIELDS)
+        return _details_page(request, place, details, status=error.status)
+    request.session[DRAFT_KEY] = draft.token
+    request.session.pop(DRAFT_CODE_KEY, None)
+    return redirect("web:submit_confirm")
+
+
+def _draft(request: HttpRequest) -> ReportDraft | None:
+    return drafts.report_draft_get(token=request.session.get(DRAFT_KEY, ""))
+
+
+def _draft_code(request: HttpRequest, draft: ReportDraft) -> OneTimeCode | None:
+    """The code this browser asked for this draft, while it is the draft's."""
+    row = accounts.code_pending(
+        token=request.session.get(DRAFT_CODE_KEY, ""), purpose=OneTimeCode.Purpose.REPORT
+    )
+    return row if row is not None and draft.code_id == row.pk else None
+
+
+def _no_draft(request: HttpRequest) -> HttpResponse:
+    messages.info(
+        request,
+        str(_("Tidak ada laporan yang menunggu konfirmasi. Silakan tulis laporan Anda.")),
+    )
+    return redirect("web:submit")
+
+
+def _confirm_page(
+    request: HttpRequest,
+    draft: ReportDraft,
+    *,
+    contact: ReportContactForm | None = None,
+    code: CodeForm | None = None,
+    error: str = "",
+    status: int | None = None,
+) -> HttpResponse:
+    """The draft as it was written, then: for a signed-in citizen a button to send
+    it; for a visitor, the code step if a code was sent (and not being changed),
+    else where to send one."""
+    written = drafts.report_draft_written(draft=draft)
+    row = None if request.user.is_authenticated else _draft_code(request, draft)
+    if request.GET.get("ganti") and code is None:
+        row = None
+    context: dict[str, Any] = {
+        "written": written,
+        "type_label": ReportType(written.type).label,
+        "file_names": drafts.report_draft_file_names(draft=draft),
+        "place_query": urlencode({k: v for k, v in written.place.items() if v}),
+        "signed_in": request.user.is_authenticated,
+        "channels": _other_channels(),
+        "expires_at": draft.expires_at,
+        "error": error,
+        "login_url": _login_url(request.path),
+    }
+    if row is not None:
+        context.update(
+            code_form=code or CodeForm(),
+            sent_to=accounts.identity_masked(kind=row.kind, value=row.identity),
+            code_expires_at=row.expires_at,
+        )
+    elif not request.user.is_authenticated:
+        context["contact_form"] = contact or ReportContactForm()
+    if status is None:
+        bound = contact or code
+        status = 400 if (bound is not None and bound.errors) or error else 200
+    return render(request, "web/reporting/submit_confirm.html", context, status=status)
+
+
+@limited("code")
+@require_http_methods(["GET", "HEAD", "POST"])
+def submit_confirm(request: HttpRequest) -> HttpResponse:
+    """Step three of a report written while signed out: the phone number or address
+    a code is sent to (each POST counts as a code request). Signed in by now (with
+    a password instead), the citizen sends the draft with one button."""
+    refused = _citizens_only(request)
+    if refused is not None:
+        return refused
+    draft = _draft(request)
+    if draft is None:
+        return _no_draft(request)
+    if request.method != "POST" or request.user.is_authenticated:
+        return _confirm_page(request, draft)
+    contact = ReportContactForm(request.POST)
+    if not contact.is_valid():
+        return _confirm_page(request, draft, contact=contact)
+    try:
+        row = drafts.report_code_request(
+            draft_token=draft.token,
+            name=contact.cleaned_data["name"],
+            identity=contact.cleaned_data["identity"],
+            language=get_language() or "id",
+        )
+    except AduanError as error:
+        contact.add_service_error(error)
+        return _confirm_page(request, draft, contact=contact, status=error.status)
+    request.session[DRAFT_CODE_KEY] = row.token
+    return redirect("web:submit_confirm")
+
+
+@require_POST
+@limited("login")  # guessing a code is guessing a password
+def submit_code(request: HttpRequest) -> HttpResponse:
+    """The code: the citizen is signed in (their account, or one made now) and the
+    draft is filed in their name. A wrong or expired code keeps the draft."""
+    refused = _citizens_only(request)
+    if refused is not None:
+        return refused
+    draft = _draft(request)
+    if draft is None:
+        return _no_draft(request)
+    if request.user.is_authenticated:
+        return redirect("web:submit_confirm")
+    form = CodeForm(request.POST)
+    if not form.is_valid():
+        return _confirm_page(request, draft, code=form)
+    try:
+        user, created = drafts.report_code_confirm(
+            draft_token=draft.token,
+            token=request.session.get(DRAFT_CODE_KEY, ""),
+            code=form.cleaned_data["code"],
+        )
+    except AduanError as error:
+        form.add_service_error(error)
+        return _confirm_page(request, draft, code=form, status=error.status)
+    request.session.pop(DRAFT_CODE_KEY, None)
+    auth_login(request, user, backend="aduan.accounts.backends.IdentityBackend")
+    if created:
+        messages.success(
+            request,
+            str(
+                _(
+                    "Akun Anda sudah dibuat. Untuk masuk lagi nanti, pilih kata sandi di "
+                    "halaman Lupa kata sandi, dengan nomor HP atau surel yang sama."
+                )
+            ),
+        )
+    return _draft_file(request, user)
+
+
+def _draft_file(request: HttpRequest, user: User) -> HttpResponse:
+    token = request.session.get(DRAFT_KEY, "")
+    try:
+        report = drafts.report_draft_file(user=user, draft_token=token)
+    except AduanError as error:
+        draft = _draft(request)
+        if draft is None:
+            return _no_draft(request)
+        # Signed in now: the draft waits on the page, to send again.
+        return _confirm_page(request, draft, error=str(error.message), status=error.status)
+    request.session.pop(DRAFT_KEY, None)
+    return redirect("web:submitted", number=report.tracking_number)
+
+
+@require_POST
+@limited("code")
+def submit_resend(request: HttpRequest) -> HttpResponse:
+    """A new code for the draft's pending code (not more than once a minute)."""
+    try:
+        drafts.code_resend(
+            token=request.session.get(DRAFT_CODE_KEY, ""), purpose=OneTimeCode.Purpose.REPORT
+        )
+    except AduanError as error:
+        messages.error(request, str(error.message))
+    else:
+        messages.success(
+            request, str(_("Kode baru sudah dikirim. Kode yang lama tidak berlaku lagi."))
+        )
+    return redirect("web:submit_confirm")
+
+
+@login_required
+@require_POST
+@limited("report")
+def submit_draft(request: HttpRequest) -> HttpResponse:
+    """A citizen who signed in with a password instead of a code sends the draft."""
+    refused = _citizens_only(request)
+    if refused is not None:
+        return refused
+    return _draft_file(request, request.user)  # type: ignore[arg-type]
+
+
+@require_POST
+def submit_discard(request: HttpRequest) -> HttpResponse:
+    """The visitor throws the draft away (files and code with it)."""
+    drafts.report_draft_discard(token=request.session.pop(DRAFT_KEY, ""))
+    request.session.pop(DRAFT_CODE_KEY, None)
+    messages.info(request, str(_("Laporan yang belum dikirim sudah dibuang.")))
+    return redirect("web:submit")
 
 
 @login_required
@@ -297,16 +555,24 @@ def _reporter_act(
 @limited("comment")
 @require_http_methods(["GET", "HEAD", "POST"])
 def report(request: HttpRequest, number: str) -> HttpResponse:
-    """What the access policy lets this visitor see of a report; for its reporter,
-    the actions the report's state allows (each POST counts against the comment
-    rate limit). The community panel (supports and comments) is the feed work's."""
-    actor = _actor(request)
+    """A report followed by its number: its status for anyone holding the number,
+    and what the access policy lets this visitor see of it beyond that — its
+    reporter's view with the per-report link (``?k=``) of the receipts. For its
+    signed-in reporter, the actions the report's state allows (each POST counts
+    against the comment rate limit). The community panel (supports and comments)
+    is the feed work's."""
+    signed_in = _actor(request)
+    key = request.GET.get("k", "")[:64]
     try:
-        found, view = reports.report_get(actor=actor, tracking_number=number)
+        followed = reports.report_follow(actor=signed_in, tracking_number=number, key=key)
     except (InvalidInput, NotFound) as error:
+        _count_lookup(request)
         return _not_found(request, number, error)
+    if followed.view != View.FULL or key:
+        _count_lookup(request)
+    found, actor = followed.report, followed.actor
     if request.method != "POST" and number != found.tracking_number:
-        return redirect("web:report", number=found.tracking_number)
+        return redirect(_report_url(found, key if followed.by_link else ""))
     bound: dict[str, Form] = {}
     status, action_error = 200, ""
     action = request.POST.get("action", "") if request.method == "POST" else ""
@@ -321,15 +587,29 @@ def report(request: HttpRequest, number: str) -> HttpResponse:
         bound[action] = form
         action_error = " ".join(str(e) for e in form.non_field_errors())
         # Someone may have changed it meanwhile: show the report as it is now.
-        found, view = reports.report_get(actor=actor, tracking_number=found.tracking_number)
+        followed = reports.report_follow(
+            actor=signed_in, tracking_number=found.tracking_number, key=key
+        )
+        found, actor = followed.report, followed.actor
     allowed = reports.report_reporter_actions(actor=actor, report=found)
     # A staff member's read is written down before it is answered (not a citizen's).
     address = client_address(request)
     access.report_access_record(actor=actor, report=found, kind=AccessKind.PORTAL, address=address)
-    context = _report_context(actor, found, view, allowed, bound)
+    context = _report_context(actor, followed, allowed, bound)
     context["action_error"] = action_error
-    context.update(community_context(request, actor, found))
-    return render(request, "web/reporting/report.html", context, status=status)
+    context["link_key"] = key if followed.by_link else ""
+    context.update(community_context(request, signed_in, found))
+    response = render(request, "web/reporting/report.html", context, status=status)
+    if followed.by_link:
+        # The link's key must not travel on to other sites nor stay in caches.
+        response["Referrer-Policy"] = "no-referrer"
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _report_url(report: Report, key: str) -> str:
+    url = reverse("web:report", kwargs={"number": report.tracking_number})
+    return f"{url}?{urlencode({'k': key})}" if key else url
 
 
 def _forbidden(request: HttpRequest) -> HttpResponse:
@@ -338,12 +618,13 @@ def _forbidden(request: HttpRequest) -> HttpResponse:
 
 def _report_context(
     actor: Actor,
-    report: Report,
-    view: View,
+    followed: reports.Followed,
     allowed: frozenset[str],
     bound: dict[str, Form],
 ) -> dict[str, Any]:
-    limited_view = view == View.LIMITED
+    report = followed.report
+    # Short of the full view (a supervisor's limited one, or none): the status only.
+    limited_view = not followed.access.content
     attachments = [] if limited_view else reports.report_attachments(actor=actor, report=report)
     by_event: dict[int | None, list[Attachment]] = {}
     for attachment in attachments:
@@ -370,6 +651,10 @@ def _report_context(
         "report": report,
         "number": tracking_number_display(report.tracking_number),
         "limited": limited_view,
+        "withheld": followed.access.withheld,
+        "agency_shown": followed.access.agency,
+        "by_link": followed.by_link,
+        "dates": reports.report_status_dates(report=report),
         "days_left": reports.report_working_days_left(report=report),
         "timeline": timeline,
         "report_files": by_event.get(None, []),
@@ -385,8 +670,11 @@ def attachment(request: HttpRequest, attachment_id: int) -> FileResponse:
     """A report's file, only to whom the policy shows the report's files: never a
     public media URL, and a file the visitor may not see does not exist."""
     actor = _actor(request)
+    key = request.GET.get("k", "")[:64]
+    if key:
+        _count_lookup(request)
     try:
-        found = reports.attachment_get(actor=actor, attachment_id=attachment_id)
+        found = reports.attachment_get(actor=actor, attachment_id=attachment_id, key=key)
     except NotFound:
         raise Http404 from None
     # A staff member's download is written down before the file is sent.
