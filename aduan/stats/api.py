@@ -68,6 +68,11 @@ class FiguresOut(Schema):
     rating_count: int
     rating_average: float | None
     satisfied_pct: float | None
+    first_waiting: int = Field(
+        description="Reports whose first follow-up is not due yet (deadline ahead): "
+        "neither on time nor late, out of the shares."
+    )
+    completion_waiting: int = Field(description="Reports whose completion is not due yet.")
 
 
 class SpreadOut(Schema):

@@ -85,6 +85,12 @@ def bar_chart(
     return _svg(title, description, height, body)
 
 
+def drawable(table: Table, value_keys: Sequence[str]) -> bool:
+    """Whether any row has a figure in ``value_keys`` to draw: a chart of nothing
+    but "no data" is left off a page whose table below it has rows."""
+    return any(_number(cell) is not None for key in value_keys for cell in table.column(key))
+
+
 def line_chart(
     table: Table,
     value_keys: Sequence[str],

@@ -12,7 +12,13 @@ final follow-up within the type's completion days, or late), it bounced it; the
 closing and the citizen's rating belong to the agency that held the report last.
 
 Working days are counted in the agency's own time zone and calendar (its regional
-holidays), as its deadlines are."""
+holidays), as its deadlines are.
+
+A report still open whose deadline has not passed ``now`` is neither on time nor
+late: it is *waiting* (``first_waiting``, ``completion_waiting``), and the shares
+leave it out of their denominators (``Metrics.first_due``). The moment its deadline
+passes, the fact changes: ``Fact.changes_at`` says when, and the worker works the
+report out again then (a ``Pending`` row queued for that moment)."""
 
 import bisect
 from collections.abc import Sequence
@@ -20,9 +26,11 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from django.utils import timezone
+
 from aduan.agencies.models import Agency
 from aduan.reports.deadlines import Clock, completion_days, policy_for
-from aduan.reports.models import Action, DeadlinePolicy, State
+from aduan.reports.models import OPEN_STATES, Action, DeadlinePolicy, State
 from aduan.stats.models import COUNTERS
 from aduan.workdays.calendar import local_date, working_days_elapsed
 
@@ -79,6 +87,8 @@ class Fact:
     counts: dict[str, int] = field(default_factory=dict)
     first_days: int | None = None
     completion_days: int | None = None
+    # When a waiting count runs out (its deadline): not stored, scheduled.
+    changes_at: datetime | None = None
 
     def key(self) -> tuple[Any, ...]:
         return (
@@ -93,6 +103,12 @@ class Fact:
 
     def add(self, name: str, amount: int = 1) -> None:
         self.counts[name] = self.counts.get(name, 0) + amount
+
+    def wait(self, name: str, due: datetime, now: datetime) -> None:
+        """Counts ``name`` as waiting when its deadline ``due`` is still ahead."""
+        if now < due:
+            self.add(name)
+            self.changes_at = min(due, self.changes_at or due)
 
     def values(self) -> tuple[int, ...]:
         return tuple(self.counts.get(name, 0) for name in COUNTERS)
@@ -140,10 +156,16 @@ class Book:
 
 
 def report_facts(
-    report: ReportRow, events: Sequence[EventRow], book: Book | None = None
+    report: ReportRow,
+    events: Sequence[EventRow],
+    book: Book | None = None,
+    *,
+    now: datetime | None = None,
 ) -> list[Fact]:
-    """The report's contributions, the whole report's first."""
+    """The report's contributions as of ``now``, the whole report's first."""
     book = book or Book()
+    now = now or timezone.now()
+    still_open = report.state in OPEN_STATES
     regency = (report.region_id or "")[:5]
 
     def fact(agency_id: int, day: date) -> Fact:
@@ -209,6 +231,32 @@ def report_facts(
             whole.first_days = _first(whole, book, report, start, followed)
         if answered is not None and answered.answered is not None:
             whole.completion_days = _completed(whole, book, report, start, answered)
+        if still_open:
+            clock = book.clock(holdings[-1].agency_id)
+            _waiting(
+                whole,
+                book,
+                report,
+                start,
+                clock,
+                now,
+                first=followed is None,
+                completion=answered is None,
+            )
+    elif still_open:
+        # Not sent to any agency yet: due as if verified in time and sent on.
+        verify = book.policy(report, report.submitted_at).verify_days
+        _waiting(
+            whole,
+            book,
+            report,
+            report.submitted_at,
+            book.national,
+            now,
+            first=True,
+            completion=True,
+            extra_days=verify,
+        )
     for index, holding in enumerate(holdings):
         clock = book.clock(holding.agency_id)
         held = fact(holding.agency_id, local_date(holding.start, clock.zone))
@@ -223,6 +271,17 @@ def report_facts(
             held.completion_days = _completed(held, book, report, holding.start, holding)
         if index == len(holdings) - 1 and not holding.bounced:
             _closed(held, closing, rating)
+            if still_open:
+                _waiting(
+                    held,
+                    book,
+                    report,
+                    holding.start,
+                    clock,
+                    now,
+                    first=holding.first is None,
+                    completion=holding.answered is None,
+                )
         facts.append(held)
     return facts
 
@@ -249,6 +308,30 @@ def _completed(fact: Fact, book: Book, report: ReportRow, start: datetime, by: _
     fact.add("completed")
     fact.add("completed_on_time" if days <= allowed else "completed_late")
     return days
+
+
+def _waiting(
+    fact: Fact,
+    book: Book,
+    report: ReportRow,
+    start: datetime,
+    clock: Clock,
+    now: datetime,
+    *,
+    first: bool,
+    completion: bool,
+    extra_days: int = 0,
+) -> None:
+    """Counts the follow-ups not made yet whose deadline is still ahead of ``now``:
+    not yet due, so neither on time nor late."""
+    policy = book.policy(report, start)
+    if first:
+        fact.wait(
+            "first_waiting", clock.after(start, extra_days + policy.first_follow_up_days), now
+        )
+    if completion:
+        allowed = completion_days(policy, needs_inspection=report.needs_inspection)
+        fact.wait("completion_waiting", clock.after(start, extra_days + allowed), now)
 
 
 def _closed(fact: Fact, closing: str, rating: int | None) -> None:

@@ -6,8 +6,9 @@ the categories' thresholds and the least number of reports as configuration
 
 A share that cannot be measured (no citizen rated anything) leaves the index,
 and the other weights count in proportion: an agency is not marked down for its
-citizens' silence. Too few reports in the period give no index at all:
-"insufficient data", never ranked."""
+citizens' silence. Too few reports due in the period give no index at all:
+"insufficient data", never ranked. A report not yet due (its deadline still ahead)
+counts in none of the shares (``Metrics.first_due``)."""
 
 from dataclasses import dataclass
 from enum import StrEnum
@@ -50,7 +51,9 @@ class Index:
 
 
 def index_of(figures: Metrics) -> Index:
-    if figures.received < settings.STATS_MIN_REPORTS:
+    # Too few reports due (not merely received): an unfinished period is judged
+    # on what it could already have done.
+    if figures.first_due < settings.STATS_MIN_REPORTS:
         return Index(None, Category.INSUFFICIENT)
     shares = {
         "followed_up": figures.followed_up_pct,

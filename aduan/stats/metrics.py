@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from aduan.lib.errors import InvalidInput
@@ -107,6 +107,40 @@ def period_text(period: Period) -> str:
     if kind == "month":
         return date_format(start, "F Y")
     return f"{date_format(period.start, 'j F Y')} – {date_format(period.end, 'j F Y')}"
+
+
+def period_over(period: Period, *, now: datetime | None = None) -> bool:
+    """Whether the period has ended (in WIB): its figures no longer grow with new
+    reports, though a late follow-up of one of its reports still changes them."""
+    return period.end < timezone.localdate(now or timezone.now())
+
+
+def period_standing(
+    period: Period, *, waiting: int | None = None, now: datetime | None = None
+) -> str:
+    """What a reader must know to read the period's figures right: when they were
+    computed ("as of"), and for a period not over, that it is not, and how many of
+    its reports are not due yet (neither on time nor late: out of the shares)."""
+    now = now or timezone.now()
+    moment = date_format(timezone.localtime(now), "j F Y, H.i")
+    as_of = gettext("Angka per %(moment)s WIB.") % {"moment": moment}
+    if period_over(period, now=now):
+        return as_of
+    if period.start > timezone.localdate(now):
+        return gettext("Periode ini belum dimulai.")
+    text = gettext("Periode ini belum berakhir (sampai %(end)s). %(as_of)s") % {
+        "end": date_format(period.end, "j F Y"),
+        "as_of": as_of,
+    }
+    if waiting:
+        text += " " + ngettext(
+            "%(count)s laporan belum melewati batas waktunya: belum dihitung tepat waktu "
+            "atau terlambat.",
+            "%(count)s laporan belum melewati batas waktunya: belum dihitung tepat waktu "
+            "atau terlambat.",
+            waiting,
+        ) % {"count": waiting}
+    return text
 
 
 # The first year with reports to count, and a span no statistics page reads beyond.
@@ -233,20 +267,37 @@ class Metrics:
 
     def share(self, name: str, of: str = "received") -> float | None:
         """``name`` as a percentage of ``of`` (None when there is nothing to divide)."""
-        whole = self.counts.get(of, 0)
-        return 100 * self.counts.get(name, 0) / whole if whole else None
+        return _percent(self.counts.get(name, 0), self.counts.get(of, 0))
+
+    # Only what is due counts: a report whose deadline has not passed yet is
+    # neither on time nor late, so it is out of these shares' denominators (an
+    # unfinished month is not marked down for the reports it just received).
+    @property
+    def first_due(self) -> int:
+        """Reports whose first follow-up was due by now (made, or deadline passed)."""
+        return self.received - self.counts.get("first_waiting", 0)
+
+    @property
+    def completion_due(self) -> int:
+        """Reports whose completion was due by now."""
+        return self.received - self.counts.get("completion_waiting", 0)
+
+    @property
+    def waiting(self) -> int:
+        """Reports received whose first follow-up is not due yet."""
+        return self.counts.get("first_waiting", 0)
 
     @property
     def followed_up_pct(self) -> float | None:
-        return self.share("followed_up")
+        return _percent(self.counts.get("followed_up", 0), self.first_due)
 
     @property
     def first_on_time_pct(self) -> float | None:
-        return self.share("first_on_time")
+        return _percent(self.counts.get("first_on_time", 0), self.first_due)
 
     @property
     def completed_on_time_pct(self) -> float | None:
-        return self.share("completed_on_time")
+        return _percent(self.counts.get("completed_on_time", 0), self.completion_due)
 
     @property
     def closed(self) -> int:
@@ -275,6 +326,10 @@ class Metrics:
     @property
     def satisfied_pct(self) -> float | None:
         return self.share("satisfied", of="rating_count")
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return 100 * part / whole if whole > 0 else None
 
 
 def metrics(scope: Scope, period: Period, *, now: datetime | None = None) -> Metrics:

@@ -3,12 +3,15 @@
 queued reports' contributions again and adds the difference to the roll-ups
 (``stats_update_due``) — a constant amount of work per change, whatever the size
 of the tables. ``stats_rebuild`` works every report out from its timeline and
-writes the roll-ups afresh; both use ``report_facts``, so they agree."""
+writes the roll-ups afresh; both use ``report_facts``, so they agree.
+
+A report whose follow-up is not yet due counts as waiting until its deadline; a
+``Pending`` row queued for that moment has the worker work it out again then."""
 
 import logging
 import multiprocessing
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -55,21 +58,26 @@ _SILENT = frozenset({"note", "identity_viewed", "remind", "overdue", "escalate",
 
 
 def stats_queue(*, report_id: int, action: str = "", now: datetime | None = None) -> None:
-    """Queues the report for the worker, in the caller's transaction."""
+    """Queues the report for the worker, in the caller's transaction: due at once
+    (never later than the present, whatever ``now`` the change was dated)."""
     if action in _SILENT:
         return
-    Pending.objects.create(report_id=report_id, queued_at=now or timezone.now())
+    present = timezone.now()
+    Pending.objects.create(report_id=report_id, queued_at=min(now or present, present))
 
 
 def stats_update_due(
     *, now: datetime | None = None, limit: int = 500, stop: Callable[[], bool] = lambda: False
 ) -> int:
-    """The worker's job: brings the roll-ups up to date with the queued reports;
-    how many reports it worked out."""
-    del now, stop  # one batch is quick; the worker asks again if there was work
+    """The worker's job: brings the roll-ups up to date with the queued reports
+    that are due (a deadline that passes is queued ahead, for its moment); how many
+    reports it worked out."""
+    del stop  # one batch is quick; the worker asks again if there was work
+    now = now or timezone.now()
     with transaction.atomic():
         claimed = list(
-            Pending.objects.order_by("pk")
+            Pending.objects.filter(queued_at__lte=now)
+            .order_by("pk")
             .select_for_update(skip_locked=True)
             .values_list("pk", "report_id")[:limit]
         )
@@ -85,7 +93,7 @@ def stats_update_due(
             .values_list("pk", flat=True)
         )
         old = list(Contribution.objects.filter(report_id__in=report_ids))
-        new = dict(_facts_of(report_ids))
+        new = dict(_facts_of(report_ids, now=now))
         rollups: dict[Key, list[int]] = defaultdict(lambda: [0] * len(COUNTERS))
         durations: dict[Key, int] = defaultdict(int)
         for row in old:
@@ -104,10 +112,13 @@ def stats_update_due(
             ]
         )
         Pending.objects.filter(pk__in=[pk for pk, _report in claimed]).delete()
+        _schedule(_changes(new.items()))
     return len(report_ids)
 
 
-def stats_rebuild(*, progress: bool = False, batch: int = 2000, processes: int = 1) -> int:
+def stats_rebuild(
+    *, progress: bool = False, batch: int = 2000, processes: int = 1, now: datetime | None = None
+) -> int:
     """Works every report out from its timeline and writes the contributions
     afresh, then the roll-ups as their sums (the database adds them up: one
     statement per table and grain); returns how many reports. What is queued
@@ -117,8 +128,10 @@ def stats_rebuild(*, progress: bool = False, batch: int = 2000, processes: int =
     processes, range by range, while this one writes what they send back — all
     in this process's one transaction. (SQLite has one writer, and the work is
     light enough there: it stays in this process.)"""
+    now = now or timezone.now()
     with transaction.atomic():
         last_queued = Pending.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        changes: list[tuple[int, datetime]] = []
         total = Report.objects.count()
         Contribution.objects.all().delete()
         Rollup.objects.all().delete()
@@ -126,27 +139,33 @@ def stats_rebuild(*, progress: bool = False, batch: int = 2000, processes: int =
         done = 0
         with (
             tqdm(total=total, unit=" reports", desc="Statistics", disable=not progress) as bar,
-            _ranges_worked(_id_ranges(batch), processes) as worked,
+            _ranges_worked(_id_ranges(batch), processes, now) as worked,
         ):
-            for count, rows in worked:
+            for count, rows, later in worked:
                 _insert_contributions(rows)
+                changes.extend(later)
                 done += count
                 bar.update(count)
         _sum_contributions()
+        # What was queued before is worked out now, the deadlines ahead queued afresh.
         Pending.objects.filter(pk__lte=last_queued).delete()
+        _schedule(changes)
     logger.info("stats: rebuilt from %s reports", done)
     return done
 
 
-Worked = tuple[int, list[tuple[Any, ...]]]  # reports worked out, their contributions' rows
+# Reports worked out, their contributions' rows, and when each changes next.
+Worked = tuple[int, list[tuple[Any, ...]], list[tuple[int, datetime]]]
 
 
 @contextmanager
-def _ranges_worked(ranges: Iterator[tuple[int, int]], processes: int) -> Iterator[Iterator[Worked]]:
+def _ranges_worked(
+    ranges: Iterator[tuple[int, int]], processes: int, now: datetime
+) -> Iterator[Iterator[Worked]]:
     """Each range of reports worked out, in order: here, or in other processes."""
     if processes <= 1 or connection.vendor != "postgresql":
         book = Book()
-        yield (range_worked(bounds, book) for bounds in ranges)
+        yield (range_worked(bounds, book, now) for bounds in ranges)
         return
     # A new interpreter each (not a fork of this one, whose connection is in a
     # transaction), reading the same database this process reads.
@@ -155,32 +174,47 @@ def _ranges_worked(ranges: Iterator[tuple[int, int]], processes: int) -> Iterato
     with ProcessPoolExecutor(
         processes, mp_context=context, initializer=workers.start, initargs=(database,)
     ) as pool:
-        yield _in_order(pool, ranges, ahead=2 * processes)
+        yield _in_order(pool, ranges, now, ahead=2 * processes)
 
 
 def _in_order(
-    pool: ProcessPoolExecutor, ranges: Iterator[tuple[int, int]], *, ahead: int
+    pool: ProcessPoolExecutor, ranges: Iterator[tuple[int, int]], now: datetime, *, ahead: int
 ) -> Iterator[Worked]:
     """The pool's results in the ranges' order, with only ``ahead`` ranges given
     out at a time (``pool.map`` would give them all, and hold every result until
     this process had written it)."""
     waiting: deque[Future[Worked]] = deque()
     for bounds in ranges:
-        waiting.append(pool.submit(workers.range_worked, bounds))
+        waiting.append(pool.submit(workers.range_worked, bounds, now))
         if len(waiting) >= ahead:
             yield waiting.popleft().result()
     while waiting:
         yield waiting.popleft().result()
 
 
-def range_worked(bounds: tuple[int, int], book: Book) -> Worked:
-    """The reports of the id range (both ends included) worked out."""
-    count = 0
-    rows: list[tuple[Any, ...]] = []
-    for report_id, facts in _facts_of(_ReportRange(*bounds), book):
-        count += 1
-        rows.extend(_contribution_row(report_id, fact) for fact in facts)
-    return count, rows
+def range_worked(bounds: tuple[int, int], book: Book, now: datetime) -> Worked:
+    """The reports of the id range (both ends included) worked out as of ``now``."""
+    worked = list(_facts_of(_ReportRange(*bounds), book, now=now))
+    rows = [_contribution_row(report_id, fact) for report_id, facts in worked for fact in facts]
+    return len(worked), rows, _changes(worked)
+
+
+def _changes(worked: Iterable[tuple[int, list[Fact]]]) -> list[tuple[int, datetime]]:
+    """Each report whose facts change at a moment ahead (a deadline), and that moment."""
+    changes = []
+    for report_id, facts in worked:
+        moments = [fact.changes_at for fact in facts if fact.changes_at is not None]
+        if moments:
+            changes.append((report_id, min(moments)))
+    return changes
+
+
+def _schedule(changes: list[tuple[int, datetime]]) -> None:
+    """Queues each report for the moment its facts change (the worker takes a
+    queued report only once its moment has come)."""
+    Pending.objects.bulk_create(
+        Pending(report_id=report_id, queued_at=moment) for report_id, moment in changes
+    )
 
 
 # -- working out ------------------------------------------------------------------------
@@ -207,9 +241,13 @@ def _id_ranges(size: int) -> Iterator[tuple[int, int]]:
 
 
 def _facts_of(
-    reports_wanted: Sequence[int] | _ReportRange, book: Book | None = None
+    reports_wanted: Sequence[int] | _ReportRange,
+    book: Book | None = None,
+    *,
+    now: datetime | None = None,
 ) -> Iterator[tuple[int, list[Fact]]]:
-    """Each report's contributions, from its row and its timeline (two queries)."""
+    """Each report's contributions as of ``now``, from its row and its timeline
+    (two queries)."""
     book = book or Book()
     if isinstance(reports_wanted, _ReportRange):
         where = Q(pk__gte=reports_wanted.first, pk__lte=reports_wanted.last)
@@ -229,7 +267,7 @@ def _facts_of(
     for report_id, *fields in events:
         timelines[report_id].append(EventRow(*fields))
     for report_id, report in reports.items():
-        yield report_id, report_facts(report, timelines[report_id], book)
+        yield report_id, report_facts(report, timelines[report_id], book, now=now)
 
 
 def _add(rollups: dict[Key, list[int]], durations: dict[Key, int], fact: Fact, sign: int) -> None:

@@ -240,7 +240,11 @@ def test_the_provinces_board_is_the_default(client: Client) -> None:
     response = client.get("/statistik/peringkat?tahun=2025")
     assert response.status_code == 200
     page = response.content.decode()
-    assert '<a href="/statistik/instansi/pemda-32">Pemerintah Provinsi Jawa Barat</a>' in page
+    # A row leads to the agency's own figures for the same period.
+    assert (
+        '<a href="/statistik/instansi/pemda-32?tahun=2025">Pemerintah Provinsi Jawa Barat</a>'
+        in page
+    )
     assert "pemda-32-74" not in page
     assert '<option value="provinces" selected>' in page
 
@@ -286,7 +290,9 @@ def test_a_province_s_board_ranks_with_movement_and_the_unranked_last(client: Cl
     assert body[-len(unranked) :] == unranked  # the unranked last
     page = response.content.decode()
     assert "Kabupaten dan kota di Jawa Barat" in page
-    assert '<a href="/statistik/instansi/pemda-32-74">Pemerintah Kota Cirebon</a>' in page
+    assert (
+        '<a href="/statistik/instansi/pemda-32-74?tahun=2025">Pemerintah Kota Cirebon</a>' in page
+    )
     assert "naik 2" in page and "turun 3" in page and "baru" in page
     assert 'href="/statistik/metodologi"' in page
 
@@ -314,9 +320,9 @@ def test_central_bodies_and_state_companies_have_boards(client: Client) -> None:
     rollup(date(2025, 1, 1), 12, agency=company.code)
     central = client.get("/statistik/peringkat?papan=central&tahun=2025").content.decode()
     companies = client.get("/statistik/peringkat?papan=state_companies&tahun=2025").content.decode()
-    assert f'href="/statistik/instansi/{ministry.code}"' in central
-    assert f'href="/statistik/instansi/{company.code}"' not in central
-    assert f'href="/statistik/instansi/{company.code}"' in companies
+    assert f'href="/statistik/instansi/{ministry.code}?tahun=2025"' in central
+    assert f'href="/statistik/instansi/{company.code}?' not in central
+    assert f'href="/statistik/instansi/{company.code}?tahun=2025"' in companies
 
 
 # -- privacy and cost ------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from typing import Literal
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.functional import Promise
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency, Unit
@@ -159,7 +159,7 @@ Figure = Callable[[Metrics, Index], Cell]
 
 # The figures table's rows: its label, and the figure (None: not for a past period).
 _FIGURES: tuple[tuple[str | Promise, Figure, bool], ...] = (
-    (_("Laporan diterima"), lambda m, i: m.received, True),
+    (pgettext_lazy("jumlah", "Laporan diterima"), lambda m, i: m.received, True),
     (_("Ditindaklanjuti"), lambda m, i: m.counts.get("followed_up", 0), True),
     (_("Ditindaklanjuti (%)"), lambda m, i: m.followed_up_pct, True),
     (_("Tindak lanjut pertama tepat waktu (%)"), lambda m, i: m.first_on_time_pct, True),

@@ -8,8 +8,9 @@ from datetime import date
 from typing import Any
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
@@ -25,8 +26,8 @@ from aduan.backoffice.dashboard.figures import (
 from aduan.backoffice.dashboard.forms import PeriodForm
 from aduan.lib.errors import InvalidInput
 from aduan.reports.policy import Actor
-from aduan.stats.charts import bar_chart, line_chart
-from aduan.stats.metrics import period_text
+from aduan.stats.charts import bar_chart, drawable, line_chart
+from aduan.stats.metrics import period_standing, period_text
 from aduan.stats.tables import Cell, Table, table_response
 
 _TEMPLATE = "backoffice/dashboard/page.html"
@@ -65,7 +66,7 @@ def stats_dashboard(request: HttpRequest) -> HttpResponse | StreamingHttpRespons
     actor = Actor.for_user(request.user)  # type: ignore[arg-type]
     if not has_dashboard(actor):
         raise Http404
-    form = PeriodForm(request.GET or None)
+    form = PeriodForm(_with_year(request.GET))
     try:
         dashboard = dashboard_for(actor, form.period())
         wanted = request.GET.get("unduh")
@@ -75,6 +76,17 @@ def stats_dashboard(request: HttpRequest) -> HttpResponse | StreamingHttpRespons
         context = {"form": form, "error": error.message, "period_query": ""}
         return render(request, _TEMPLATE, context, status=error.status)
     return render(request, _TEMPLATE, _context(request, form, dashboard))
+
+
+def _with_year(query: QueryDict) -> QueryDict:
+    """The period asked for, with the year filled in when none is (a year is the
+    default period): the form shows the year its figures are of, never an empty
+    "Tahun" field. A span of days (mulai/sampai) needs none."""
+    if query.get("tahun", "").strip() or query.get("mulai") or query.get("sampai"):
+        return query
+    filled = query.copy()
+    filled["tahun"] = str(timezone.localdate().year)
+    return filled
 
 
 def _table(dashboard: Dashboard, name: str) -> Table:
@@ -98,6 +110,9 @@ def _context(request: HttpRequest, form: PeriodForm, dashboard: Dashboard) -> di
         "form": form,
         "dashboard": dashboard,
         "period_label": period_text(dashboard.period),
+        "as_of": period_standing(
+            dashboard.period, waiting=dashboard.figures.waiting if dashboard.figures else None
+        ),
         "previous_label": period_text(dashboard.period.previous()),
         "leading": [one for one in shown if one.name in _LEADING],
         "compared": [one for one in shown if one.name not in _LEADING],
@@ -129,20 +144,30 @@ def _shown(name: str, table: Table, highlight: frozenset[int]) -> ShownTable:
 def _charts(name: str, table: Table) -> list[SafeString]:
     """The drawings of a table (each an image with its title and description; the
     table itself follows it on the page). Long boards (the central bodies) have
-    none: a hundred bars help nobody."""
+    none: a hundred bars help nobody. A drawing with nothing to draw (no index in
+    the period) is left off: the table below says it, row by row."""
     if name == "bulanan":
+        on_time = ["first_on_time_pct", "first_on_time_pct_before"]
         return [
             line_chart(table, ["received", "received_before"], "when"),
-            line_chart(
-                table,
-                ["first_on_time_pct", "first_on_time_pct_before"],
-                "when",
-                title=gettext("Tindak lanjut pertama tepat waktu per bulan"),
-                maximum=100,
-                unit="%",
+            *(
+                [
+                    line_chart(
+                        table,
+                        on_time,
+                        "when",
+                        title=gettext("Tindak lanjut pertama tepat waktu per bulan"),
+                        maximum=100,
+                        unit="%",
+                    )
+                ]
+                if drawable(table, on_time)
+                else []
             ),
         ]
-    if name == "triwulan":
+    if not table.rows:
+        return []
+    if name == "triwulan" and drawable(table, ["index", "index_before"]):
         return [
             line_chart(
                 table,
@@ -154,7 +179,7 @@ def _charts(name: str, table: Table) -> list[SafeString]:
         ]
     if name == "unit":
         return [bar_chart(table, "received", "unit", title=gettext("Laporan diterima per unit"))]
-    if name in ("instansi", "provinsi", "bumn"):
+    if name in ("instansi", "provinsi", "bumn") and drawable(table, ["index"]):
         title = gettext("Indeks responsivitas: %(what)s") % {"what": table.caption}
         return [bar_chart(table, "index", "agency", title=title, maximum=100)]
     return []

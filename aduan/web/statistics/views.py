@@ -43,6 +43,7 @@ from aduan.stats.metrics import (
     metrics,
     period_kind,
     period_parse,
+    period_standing,
     period_text,
 )
 from aduan.stats.rankings import Board, Row, ranking
@@ -258,6 +259,14 @@ class Place:
     agency: Agency | None = None
     region: str = ""
 
+    @property
+    def document_title(self) -> str:
+        """The window's title: "Statistik Jawa Barat" (the nation's page is titled
+        so already, and says it once)."""
+        if not self.region and self.agency is None:
+            return self.title
+        return gettext("Statistik %(place)s") % {"place": self.title}
+
 
 @require_safe
 def national(request: HttpRequest) -> Response:
@@ -345,6 +354,7 @@ def _figures_page(request: HttpRequest, place: Place) -> Response:
     context.update(
         period=period,
         period_text=period_text(period),
+        as_of=period_standing(period, waiting=headline.waiting),
         headline=_headline(headline, index),
         index=index,
         index_text=decimal(index.value) if index.value is not None else "",
@@ -425,6 +435,7 @@ def _sections(request: HttpRequest, tables: dict[str, Table]) -> list[Shown]:
     month, quarter = tables["bulan"], tables["triwulan"]
     volume = gettext("Laporan masuk per bulan")
     on_time = gettext("Ketepatan waktu per bulan")
+    on_time_keys = ["first_on_time_pct", "completed_on_time_pct"]
     index = gettext("Indeks responsivitas per triwulan")
     too_few = ngettext(
         "Triwulan dengan kurang dari %(count)s laporan tidak diberi indeks.",
@@ -438,16 +449,17 @@ def _sections(request: HttpRequest, tables: dict[str, Table]) -> list[Shown]:
             month,
             charts_of=[
                 (volume, charts.bar_chart(month, "received", "month", vertical=True, title=volume)),
-                (
-                    on_time,
-                    charts.line_chart(
-                        month,
-                        ["first_on_time_pct", "completed_on_time_pct"],
-                        "month",
-                        maximum=100,
-                        unit="%",
-                        title=on_time,
-                    ),
+                *(
+                    [
+                        (
+                            on_time,
+                            charts.line_chart(
+                                month, on_time_keys, "month", maximum=100, unit="%", title=on_time
+                            ),
+                        )
+                    ]
+                    if charts.drawable(month, on_time_keys)
+                    else []
                 ),
             ],
         ),
@@ -457,15 +469,17 @@ def _sections(request: HttpRequest, tables: dict[str, Table]) -> list[Shown]:
             quarter,
             charts_of=[
                 (index, charts.line_chart(quarter, ["index"], "quarter", maximum=100, title=index))
-            ],
+            ]
+            if charts.drawable(quarter, ["index"])
+            else [],
             note=too_few,
         ),
     ]
     for name, key in (("kategori", "category"), ("kanal", "channel"), ("jenis", "type")):
         table = tables[name]
-        chart = charts.bar_chart(table, "received", key)
-        # The section's heading names the chart already.
-        sections.append(_shown(request, name, table, charts_of=[("", chart)]))
+        # The section's heading names the chart already; an empty table has none.
+        drawn = [("", charts.bar_chart(table, "received", key))] if table.rows else []
+        sections.append(_shown(request, name, table, charts_of=drawn))
     return sections
 
 
@@ -567,6 +581,7 @@ def rankings(request: HttpRequest) -> Response:
         period_text=period_text(period),
         title=title,
         previous_text=period_text(period.previous()),
+        as_of=period_standing(period),
         ranking=_shown(request, "peringkat", table, links=links, header="agency", hidden=("code",)),
     )
     return render(request, "web/statistics/rankings.html", context)
@@ -600,8 +615,10 @@ def _board(raw: str, province: str, names: dict[str, str]) -> Board:
 def _ranking_table(board: Board, period: Period, province: str) -> tuple[Table, dict[int, str]]:
     rows = ranking(board, period, province=province)
     cells = [_ranking_row(row) for row in rows]
+    # Each row leads to the agency's own figures for the same period.
+    same_period = urlencode(period_query(period))
     links = {
-        position: reverse("web:statistics_agency", args=[row.agency.code])
+        position: f"{reverse('web:statistics_agency', args=[row.agency.code])}?{same_period}"
         for position, row in enumerate(rows)
     }
     table = Table(caption=_("Peringkat"), columns=list(_RANKING_COLUMNS), rows=cells)
