@@ -4,9 +4,19 @@ beyond one batch).
 
 Each report gets a history made by walking the transition table (timeline.py), so
 its events replay to its row and its deadlines are those the services would have
-set. Older reports are mostly closed; recent ones are open in every state. One
-story from the source material is always there: Pemerintah Kota Cirebon received
-134 reports in 2020 and followed up every one within 5 working days."""
+set. Older reports are mostly closed; recent ones are open in every state.
+
+A report reads true: its title, text, category, place and answers agree (a template
+belongs to one category; the street, landmark and place are drawn once and used
+everywhere; handlers answer in their kind of work). The noise is realistic: some
+citizens pick a wrong category, which the verifier corrects; some report a case
+already filed, merged as a duplicate; popular public reports gather supports and
+comments.
+
+One story from the source material is always there, and earned: Pemerintah Kota
+Cirebon received 134 reports in 2020 and followed up every one within 5 working
+days, and it comes first among peers of Jawa Barat that had enough reports that
+year to be ranked, each at its own pace."""
 
 import bisect
 import itertools
@@ -24,10 +34,23 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from tqdm import tqdm
 
+from aduan.accounts.models import User
 from aduan.agencies.models import Agency
 from aduan.categories.models import Category
+from aduan.community.models import Comment, Support
 from aduan.demo import texts
-from aduan.demo.timeline import NATIONAL, History, Route, Target, Walk, fill, walk
+from aduan.demo.timeline import (
+    NATIONAL,
+    PROMPT,
+    Correction,
+    History,
+    Pace,
+    Route,
+    Target,
+    Walk,
+    fill,
+    walk,
+)
 from aduan.lib.crypto import lookup_hash
 from aduan.lib.db import planner_statistics_refresh
 from aduan.lib.errors import NotPermitted
@@ -36,7 +59,16 @@ from aduan.regions import codes
 from aduan.regions.models import Region
 from aduan.reporters.models import ChannelIdentity, Reporter
 from aduan.reports.deadlines import Clock, policy_for
-from aduan.reports.models import Channel, DeadlinePolicy, Report, ReportEvent, ReportType
+from aduan.reports.models import (
+    Action,
+    Channel,
+    DeadlinePolicy,
+    Report,
+    ReportEvent,
+    ReportType,
+    State,
+)
+from aduan.reports.policy import PUBLIC_STATES
 from aduan.reports.tracking import check_digit
 from aduan.routing.selectors import RoutingTable
 
@@ -51,6 +83,41 @@ STORY_REGENCY = "32.74"
 STORY_AGENCY = local_government_code(STORY_REGENCY)
 STORY_COUNT = 134
 STORY_YEAR_END = datetime(2021, 1, 1, tzinfo=JAKARTA)
+
+
+@dataclass(frozen=True, slots=True)
+class Story:
+    """A regency's or city's government with ``count`` reports in 2020, handled at
+    its ``pace``: enough for it to be ranked (settings.STATS_MIN_REPORTS)."""
+
+    regency: str
+    count: int
+    pace: Pace
+
+
+# Kota Cirebon and peers of Jawa Barat, each slower than it in its own way: the
+# ranking of 2020 has more than one entry, and Kota Cirebon leads it on the merits.
+STORIES = (
+    Story(STORY_REGENCY, STORY_COUNT, PROMPT),
+    Story("32.73", 40, Pace(((70, 0, 3), (20, 4, 6), (10, 7, 12)), on_time=0.8)),  # Kota Bandung
+    Story("32.77", 16, Pace(((60, 0, 4), (30, 5, 7), (10, 8, 10)), on_time=0.75)),  # Kota Cimahi
+    Story("32.75", 25, Pace(((50, 0, 4), (30, 5, 8), (20, 9, 15)), on_time=0.7)),  # Kota Bekasi
+    Story("32.04", 30, Pace(((40, 0, 4), (35, 5, 9), (20, 10, 20), (5, -1, -1)), on_time=0.6)),
+    Story("32.09", 20, Pace(((35, 0, 5), (40, 6, 10), (25, 11, 20)), on_time=0.5)),
+    Story("32.01", 35, Pace(((25, 0, 4), (35, 5, 10), (30, 11, 25), (10, -1, -1)), on_time=0.45)),
+)
+STORY_TOTAL = sum(story.count for story in STORIES)
+# The story's reports, in the order they are made: Kota Cirebon's first.
+STORY_SLOTS = tuple(story for story in STORIES for _ in range(story.count))
+
+# Noise: citizens who pick a wrong category, cases reported twice, and the public's
+# supports and comments (a few popular reports gather most of them).
+WRONG_CATEGORY = 0.08
+DUPLICATES = 0.03
+RECENT_ORIGINALS = 300
+SUPPORTERS = 200
+SUPPORTER_PREFIX = "warga.demo."
+POPULARITY = ((70, 0, 0), (20, 1, 3), (8, 4, 12), (2, 13, 40))
 
 TYPES = (ReportType.COMPLAINT, ReportType.ASPIRATION, ReportType.INFORMATION_REQUEST)
 TYPE_WEIGHTS = (75, 15, 10)
@@ -134,12 +201,14 @@ class World:
     regencies: list[Regency]
     cumulative_population: list[int]
     category_ids: dict[str, int]
+    category_names: dict[int, str]
     local_agencies: dict[str, int]
     book: DemoBook
     routing: RoutingTable
     routes: dict[tuple[int, str, str], Route] = field(default_factory=dict)
-    # What the story's reports are about: (type, template) routed to Kota Cirebon.
-    story_templates: list[tuple[str, texts.Template]] = field(default_factory=list)
+    # What each story's reports are about: (type, template) routed to the regency's
+    # government itself.
+    story_templates: dict[str, list[tuple[str, texts.Template]]] = field(default_factory=dict)
 
     def regency(self, code: str) -> Regency:
         return next(r for r in self.regencies if r.code == code)
@@ -186,10 +255,12 @@ def world_load() -> World:
     local = Agency.objects.filter(
         kind__in=[Agency.Kind.PROVINCE, Agency.Kind.REGENCY, Agency.Kind.CITY], is_active=True
     )
+    categories = list(Category.objects.values_list("code", "id", "name"))
     return World(
         regencies=regencies,
         cumulative_population=list(itertools.accumulate(r.population for r in regencies)),
-        category_ids=dict(Category.objects.values_list("code", "id")),
+        category_ids={code: pk for code, pk, _name in categories},
+        category_names={pk: name for _code, pk, name in categories},
         local_agencies=dict(local.values_list("code", "id")),
         book=DemoBook(),
         routing=RoutingTable.load(),
@@ -226,6 +297,12 @@ class Draft:
     history: History
     reporter: Reporter | None = None
     identity: ChannelIdentity | None = None
+    template: texts.Template | None = None
+    # The report this one repeats (merged into it at verification).
+    original: "Draft | None" = None
+    # The public's voice: (supporter's index in the pool, when) and (…, text, when).
+    supports: list[tuple[int, datetime]] = field(default_factory=list)
+    comments: list[tuple[int, str, datetime]] = field(default_factory=list)
 
     @property
     def report(self) -> Report:
@@ -286,11 +363,22 @@ def _regency_draw(rng: random.Random, world: World) -> Regency:
 
 
 def _draft(
-    rng: random.Random, world: World, reporters: "ReporterPool", *, now: datetime, story: bool
+    rng: random.Random,
+    world: World,
+    reporters: "ReporterPool",
+    *,
+    now: datetime,
+    story: Story | None,
+    original: Draft | None = None,
 ) -> Draft:
-    if story:
-        regency = world.regency(STORY_REGENCY)
-        report_type, template = rng.choice(world.story_templates)
+    correction = None
+    if original is not None:  # the same case, seen by someone else a little later
+        report_type, template = original.report.type, _template_like(rng, original)
+        regency = world.regency(str(original.report.region_id)[:5])
+        submitted = original.report.submitted_at + timedelta(hours=rng.randint(2, 240))
+    elif story is not None:
+        regency = world.regency(story.regency)
+        report_type, template = rng.choice(world.story_templates[story.regency])
         submitted = _story_submitted_at(rng)
     else:
         report_type = rng.choices(TYPES, TYPE_WEIGHTS)[0]
@@ -302,16 +390,88 @@ def _draft(
             submitted = submitted_at_draw(rng, now, regency.zone)
     category_id = world.category_ids[template.category]
     route = world.route(category_id, regency.code, report_type)
-    report = _report(rng, template, regency, report_type, category_id, route, story=story)
-    draft = Draft(History(report, world.book))
+    report, words = _report(rng, template, regency, report_type, category_id, route, story=story)
+    if original is not None:  # the same place, in other words
+        _same_place(report, original.report)
+        words = {**words, **original.history.words}
+        report.title = fill(rng, template.title, **words)[:150]
+        report.body = fill(rng, template.body, **words)
+    if story is None and original is None and rng.random() < WRONG_CATEGORY:
+        # The citizen files it under a wrong category; the verifier corrects it.
+        picked = world.category_ids[texts.mistake(template.category)]
+        correction = Correction(category_id, _correction_note(world, picked, category_id))
+        report.category_id = picked
+    history = History(
+        report, world.book, wording=texts.wording(template.category, report_type), words=words
+    )
+    draft = Draft(history, template=template, original=original)
     reporters.assign(rng, draft)
     role = "national_admin" if report.channel == Channel.COUNTER else "citizen"
     draft.history.submit(submitted, role=role)
     if report_type == ReportType.COMPLAINT:  # what happened, days before it was reported
         local_day = submitted.astimezone(regency.zone).date()
         report.incident_date = local_day - timedelta(days=rng.choice((0, 0, 1, 2, 3, 7, 14)))
-    walk(draft.history, Walk(rng=rng, now=now, route=route, story=story))
+    plan = Walk(
+        rng=rng,
+        now=now,
+        route=route,
+        story=story.pace if story else None,
+        duplicate=original is not None,
+        correction=correction,
+    )
+    walk(draft.history, plan)
+    _community(rng, draft, now)
     return draft
+
+
+def _correction_note(world: World, picked: int, category_id: int) -> str:
+    names = world.category_names
+    return f"Kategori diperbaiki: {names[picked]} → {names[category_id]}."
+
+
+def _template_like(rng: random.Random, original: Draft) -> texts.Template:
+    """Another citizen's words for the same case: a template of the same category."""
+    assert original.template is not None
+    pool = _TEMPLATES_BY_CATEGORY[(original.report.type, original.template.category)]
+    return rng.choice(pool)
+
+
+_TEMPLATES_BY_CATEGORY: dict[tuple[str, str], list[texts.Template]] = {}
+for _type, _pool in (
+    (ReportType.COMPLAINT, texts.COMPLAINTS),
+    (ReportType.ASPIRATION, texts.ASPIRATIONS),
+    (ReportType.INFORMATION_REQUEST, texts.INFORMATION_REQUESTS),
+):
+    for _each in _pool:
+        _TEMPLATES_BY_CATEGORY.setdefault((_type, _each.category), []).append(_each)
+
+
+def _same_place(report: Report, original: Report) -> None:
+    report.region_id, report.address = original.region_id, original.address
+    report.latitude, report.longitude = original.latitude, original.longitude
+
+
+def _community(rng: random.Random, draft: Draft, now: datetime) -> None:
+    """Supports and comments on a report the public sees, from the day it was
+    verified: most get none, a few popular ones many (one per account)."""
+    report = draft.report
+    if report.is_confidential or report.state not in PUBLIC_STATES:
+        return
+    public_from = next(e.created_at for e in draft.history.events if e.action == Action.DISPOSE)
+    span = min(now, public_from + timedelta(days=45)) - public_from
+    count = _spread(rng, POPULARITY)
+    for supporter in rng.sample(range(SUPPORTERS), count):
+        draft.supports.append((supporter, public_from + span * rng.random()))
+    report.support_count = count
+    if count >= 4:
+        for supporter in rng.sample(range(SUPPORTERS), rng.randint(1, min(6, count // 3 + 1))):
+            when = public_from + span * rng.random()
+            draft.comments.append((supporter, rng.choice(texts.COMMENTS), when))
+
+
+def _spread(rng: random.Random, spans: tuple[tuple[int, int, int], ...]) -> int:
+    low, high = rng.choices([(lo, hi) for _w, lo, hi in spans], [w for w, *_ in spans])[0]
+    return rng.randint(low, high)
 
 
 def _report(
@@ -322,18 +482,22 @@ def _report(
     category_id: int,
     route: Route,
     *,
-    story: bool,
-) -> Report:
+    story: Story | None,
+) -> tuple[Report, dict[str, str]]:
+    """The report's row, and the words its texts were filled with."""
     place = rng.choice(regency.places) if regency.places else None
     where = place.label if place else regency.name
-    slots = {"wilayah": where, "kota": regency.name}
+    # One street, one landmark, … per report: drawn once, used in every text of it.
+    words = {name: rng.choice(choices) for name, choices in _WORDS.items()}
+    slots = {**words, "wilayah": where, "kota": regency.name}
     latitude = (place and place.latitude) or regency.latitude
     longitude = (place and place.longitude) or regency.longitude
     hint = None
     if route.target is not None and rng.random() < 0.12:
         hint = route.target.agency_id
     channel = rng.choices(CHANNELS, CHANNEL_WEIGHTS)[0]
-    return Report(
+    told = story is not None and story.regency == STORY_REGENCY
+    report = Report(
         tracking_number=tracking_number_draw(rng),
         type=report_type,
         title=fill(rng, template.title, **slots)[:150],
@@ -345,9 +509,21 @@ def _report(
         address=fill(rng, "{jalan} No. {nomor}, ", **slots) + where if place else "",
         agency_hint_id=hint,
         channel=channel,
-        is_anonymous=not story and rng.random() < 0.10,
-        is_confidential=not story and rng.random() < 0.05,
+        # Kota Cirebon's story reports are public: its report card shows them.
+        is_anonymous=not told and rng.random() < 0.10,
+        is_confidential=not told and rng.random() < 0.05,
     )
+    return report, slots
+
+
+_WORDS: dict[str, tuple[str, ...]] = {
+    "jalan": texts.STREETS,
+    "tempat": texts.PLACES,
+    "sejak": texts.SINCE,
+    "jumlah": texts.AMOUNTS,
+    "jam": texts.TIMES,
+    "nomor": tuple(str(n) for n in range(2, 10)),
+}
 
 
 class ReporterPool:
@@ -396,37 +572,58 @@ def identity_value_draw(rng: random.Random, kind: str, first: str, last: str) ->
 def reports_generate(
     world: World, *, seed: int, existing: int, count: int, story: int, now: datetime
 ) -> Iterator[Draft]:
-    """``count`` drafts, the first ``story`` of them Kota Cirebon's 2020 reports.
-    Only rng draws and cached reads: the same seed and database give the same
-    reports. ``existing`` makes a top-up run continue rather than repeat."""
+    """``count`` drafts, the first ``story`` of them the story's 2020 reports (Kota
+    Cirebon's 134 first, then its peers'). Only rng draws and cached reads: the same
+    seed and database give the same reports. ``existing`` makes a top-up run
+    continue rather than repeat."""
     rng = random.Random(f"{seed}:{existing}")  # noqa: S311 - reproducible demo data
     _story_prepare(world)
     reporters = ReporterPool()
+    originals: deque[Draft] = deque(maxlen=RECENT_ORIGINALS)
     for index in range(count):
-        yield _draft(rng, world, reporters, now=now, story=index < story)
+        if index < story:
+            yield _draft(rng, world, reporters, now=now, story=STORY_SLOTS[index])
+            continue
+        original = _original_draw(rng, originals, now) if rng.random() < DUPLICATES else None
+        draft = _draft(rng, world, reporters, now=now, story=None, original=original)
+        if original is None and draft.report.state != State.ARCHIVED:
+            originals.append(draft)
+        yield draft
+
+
+def _original_draw(rng: random.Random, originals: deque[Draft], now: datetime) -> Draft | None:
+    """A recent report that someone else is about to report again; None when there
+    is none, or it is too recent for a second report before ``now``."""
+    if not originals:
+        return None
+    original = rng.choice(originals)
+    if original.report.submitted_at > now - timedelta(days=11):
+        return None
+    return original
 
 
 def _story_prepare(world: World) -> None:
-    """The report types and templates that the routing table sends to Pemerintah
-    Kota Cirebon itself, for the story's reports."""
-    agency_id = world.local_agencies[STORY_AGENCY]
-    choices: list[tuple[str, texts.Template]] = [
-        (report_type, template)
-        for report_type, pool in (
-            (ReportType.COMPLAINT, texts.COMPLAINTS),
-            (ReportType.ASPIRATION, texts.ASPIRATIONS),
-            (ReportType.INFORMATION_REQUEST, texts.INFORMATION_REQUESTS),
-        )
-        for template in pool
-        if (
-            target := world.route(
-                world.category_ids[template.category], STORY_REGENCY, report_type
-            ).target
-        )
-        is not None
-        and target.agency_id == agency_id
-    ]
-    world.story_templates = choices
+    """For each story, the report types and templates that the routing table sends
+    to that regency's or city's government itself."""
+    pools = (
+        (ReportType.COMPLAINT, texts.COMPLAINTS),
+        (ReportType.ASPIRATION, texts.ASPIRATIONS),
+        (ReportType.INFORMATION_REQUEST, texts.INFORMATION_REQUESTS),
+    )
+    for story in STORIES:
+        agency_id = world.local_agencies[local_government_code(story.regency)]
+        world.story_templates[story.regency] = [
+            (report_type, template)
+            for report_type, pool in pools
+            for template in pool
+            if (
+                target := world.route(
+                    world.category_ids[template.category], story.regency, report_type
+                ).target
+            )
+            is not None
+            and target.agency_id == agency_id
+        ]
 
 
 # -- writing ------------------------------------------------------------------------
@@ -467,9 +664,10 @@ def _unique_identities(identities: list[ChannelIdentity], rng: random.Random) ->
         taken.add((identity.kind, identity.value_hash))
 
 
-def _write(batch: Sequence[Draft], rng: random.Random) -> None:
+def _write(batch: Sequence[Draft], rng: random.Random, supporters: Sequence[int]) -> None:
     """One batch in one transaction: reporters and their identities by bulk_create,
-    then the reports (with ids reserved for them) and their events."""
+    then the reports (with ids reserved for them), their events, supports and
+    comments."""
     with transaction.atomic():
         _unique_tracking_numbers(batch, rng)
         reporters = [d.reporter for d in batch if d.reporter is not None]
@@ -482,8 +680,25 @@ def _write(batch: Sequence[Draft], rng: random.Random) -> None:
             draft.report.reporter_id = draft.report.reporter.pk  # saved just now, or before
             for event in draft.history.events:
                 event.report_id = report_id
+        for draft in batch:  # an original comes before its duplicates: it has its id
+            if draft.original is not None:
+                draft.report.duplicate_of_id = draft.original.report.pk
         _insert(Report, [d.report for d in batch])
         _insert(ReportEvent, [event for draft in batch for event in draft.history.events])
+        supports = [
+            Support(report_id=d.report.pk, user_id=supporters[who], created_at=at)
+            for d in batch
+            for who, at in d.supports
+        ]
+        if supports:
+            _insert(Support, supports)
+        comments = [
+            Comment(report_id=d.report.pk, author_id=supporters[who], body=text, created_at=at)
+            for d in batch
+            for who, text, at in d.comments
+        ]
+        if comments:
+            _insert(Comment, comments)
 
 
 def _reserve_ids(model: type[models.Model], count: int) -> list[int]:
@@ -536,9 +751,29 @@ def _story_existing() -> int:
     ).count()
 
 
-def demo_reports_create(*, count: int, seed: int = SEED, progress: bool = False) -> int:
+def _supporters() -> list[int]:
+    """The citizens' accounts that support and comment on demo reports: made once
+    (no password: nobody signs in as them), in a fixed order."""
+    names = [f"{SUPPORTER_PREFIX}{number:03d}" for number in range(1, SUPPORTERS + 1)]
+    have = set(User.objects.filter(username__in=names).values_list("username", flat=True))
+    missing: list[User] = []
+    for name in names:
+        if name not in have:
+            first, last = texts.FIRST_NAMES[len(missing) % len(texts.FIRST_NAMES)], ""
+            user = User(username=name, role=User.Role.CITIZEN, first_name=first, last_name=last)
+            user.set_unusable_password()
+            missing.append(user)
+    User.objects.bulk_create(missing)
+    ids = dict(User.objects.filter(username__in=names).values_list("username", "id"))
+    return [ids[name] for name in names]
+
+
+def demo_reports_create(
+    *, count: int, seed: int = SEED, progress: bool = False, now: datetime | None = None
+) -> int:
     """Top the database up to ``count`` reports (demo mode only); how many were made.
-    Nothing is made when it already holds that many."""
+    Nothing is made when it already holds that many. ``now`` is the moment the
+    histories run up to (the same seed and moment give the same rows)."""
     if not settings.DEMO_MODE:
         raise NotPermitted(_("Laporan demo hanya dibuat dalam mode demo."), code="not_demo_mode")
     existing = Report.objects.count()
@@ -546,16 +781,17 @@ def demo_reports_create(*, count: int, seed: int = SEED, progress: bool = False)
     if missing <= 0:
         return 0
     story = 0
-    if count >= STORY_COUNT:
-        story = min(missing, max(0, STORY_COUNT - _story_existing()))
+    if count >= STORY_COUNT and not _story_existing():  # the story is told once, first
+        story = min(missing, STORY_TOTAL)
     world = world_load()
+    supporters = _supporters()
     drafts = reports_generate(
-        world, seed=seed, existing=existing, count=missing, story=story, now=timezone.now()
+        world, seed=seed, existing=existing, count=missing, story=story, now=now or timezone.now()
     )
     fixes = random.Random(f"{seed}:{existing}:fixes")  # noqa: S311 - reproducible demo data
     with tqdm(total=missing, unit=" reports", desc="Demo reports", disable=not progress) as bar:
         for batch in _batches(drafts, BATCH_SIZE):
-            _write(batch, fixes)
+            _write(batch, fixes, supporters)
             bar.update(len(batch))
-    planner_statistics_refresh(Report, ReportEvent, Reporter, ChannelIdentity)
+    planner_statistics_refresh(Report, ReportEvent, Reporter, ChannelIdentity, Support, Comment)
     return missing

@@ -726,25 +726,6 @@ LAST_NAMES = (
 )  # fmt: skip
 
 # What happens along the way, by who writes it.
-FOLLOW_UPS = (
-    "Terima kasih atas laporan Anda. Laporan telah kami terima dan petugas akan "
-    "melakukan pengecekan ke lokasi dalam waktu dekat.",
-    "Tim kami telah meninjau lokasi dan mencatat permasalahannya. Penanganan "
-    "dijadwalkan minggu ini.",
-    "Laporan Anda sedang kami koordinasikan dengan bidang terkait. Kami akan "
-    "menyampaikan perkembangannya.",
-    "Petugas telah turun ke lokasi bersama aparat kelurahan setempat untuk verifikasi.",
-)
-ANSWERS = (
-    "Perbaikan telah selesai dilaksanakan. Terlampir foto sebelum dan sesudah. Terima "
-    "kasih atas partisipasi Anda.",
-    "Permasalahan telah ditangani dan petugas terkait telah diberi teguran. Silakan "
-    "hubungi kami kembali bila masih terjadi.",
-    "Data Anda telah diperbaiki dan dapat dicek kembali mulai hari ini.",
-    "Informasi yang Anda minta: persyaratan dan jadwal layanan telah kami kirimkan "
-    "beserta tautan formulir daring.",
-    "Kegiatan ini sudah kami masukkan ke dalam rencana kerja dan anggaran tahun depan.",
-)
 CONFIRM_COMMENTS = ("", "", "Terima kasih, sudah beres.", "Terima kasih atas respons cepatnya.")
 REOPEN_REASONS = (
     "Belum tuntas: masih ada bagian yang rusak dan belum diperbaiki.",
@@ -782,3 +763,235 @@ NOTES = (
     "Menunggu jadwal alat berat.",
     "Perlu anggaran perubahan; dibahas di rapat pimpinan.",
 )
+
+
+# -- what each topic is about, and how its handlers answer ---------------------------
+
+# Words a report of each top-level category contains (lower case, matched as
+# substrings of the title and text): the demo's categories follow their text, so
+# that triage can learn from them. tests/demo checks every template against this.
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "infrastruktur": (
+        "jalan", "aspal", "got", "saluran air", "lampu pju", "jembatan", "trotoar", "taman",
+    ),
+    "kesehatan": ("puskesmas", "rumah sakit", "bpjs", "posyandu", "kesehatan", "faskes"),
+    "pendidikan": ("sekolah", "spmb", "guru", "murid", "paud", "kelas"),
+    "kependudukan": ("ktp", "kartu keluarga", "kk", "akta", "disdukcapil", "domisili"),
+    "bansos": ("pkh", "bpnt", "bantuan", "penerima"),
+    "listrik": ("listrik", "pln", "meteran"),
+    "energi": ("elpiji", "bbm", "spbu", "solar"),
+    "transportasi": ("parkir", "lalu lintas", "angkot", "angkutan umum", "trayek"),
+    "lingkungan": ("sampah", "limbah", "sungai", "kebisingan", "suara keras", "pohon"),
+    "ketertiban": ("pkl", "pedagang kaki lima", "bangunan liar", "bangunan semi", "pemalakan",
+                   "uang keamanan"),
+    "pertanahan": ("sertifikat", "ptsl", "tanah"),
+    "pajak": ("pbb", "pajak", "samsat"),
+    "pungli": ("pungli", "kuitansi", "dana desa", "mewajibkan membeli", "anggaran"),
+    "bencana": ("banjir", "longsor", "bencana"),
+    "ketenagakerjaan": ("gaji", "umk", "thr", "phk", "pesangon", "pelatihan kerja"),
+    "perizinan": ("pbg", "izin", "nib", "oss"),
+    "air_bersih": ("pdam", "air", "meteran"),
+    "telekomunikasi": ("sinyal", "sms", "judi online", "situs"),
+    "kepegawaian": ("pegawai", "honorer", "pppk"),
+    "pangan": ("beras", "minyak goreng", "pupuk", "mbg", "makan bergizi", "alsintan",
+               "kelompok tani"),
+    "keuangan": ("pinjol", "pinjaman online", "kur", "investasi", "koperasi"),
+    "keagamaan": ("kua", "nikah", "umrah", "haji"),
+    "pelayanan_umum": ("petugas", "aplikasi", "kepala desa", "layanan", "informasi"),
+    "lainnya": ("anjing", "fasilitas umum", "toilet", "jam layanan", "saran", "terima kasih",
+                "apresiasi", "loket"),
+}  # fmt: skip
+
+# The category a citizen picks by mistake for a report of each topic (the verifier
+# corrects it): the broad "road" category for anything outdoors, the catch-all for
+# the rest. Never the topic's own: a mistake is a different topic.
+MISTAKES: dict[str, str] = {
+    "infrastruktur": "lingkungan.sampah",
+    "lingkungan": "infrastruktur.jalan",
+    "bencana": "infrastruktur.drainase",
+    "air_bersih": "infrastruktur.drainase",
+    "listrik": "infrastruktur.lampu_jalan",
+    "transportasi": "infrastruktur.jalan",
+    "ketertiban": "infrastruktur.trotoar",
+    "energi": "listrik.tagihan",
+    "bansos": "kependudukan.kk",
+    "kependudukan": "pelayanan_umum.sikap_petugas",
+    "pungli": "pelayanan_umum.sikap_petugas",
+    "kepegawaian": "pelayanan_umum.sikap_petugas",
+    "lainnya": "pelayanan_umum.sikap_petugas",
+}
+MISTAKE_DEFAULT = "lainnya.umum"
+
+# Work done on the spot (a crew goes out) or at a desk (records, money, rules).
+FIELD_TOPICS = frozenset(
+    {"infrastruktur", "lingkungan", "bencana", "air_bersih", "listrik", "transportasi",
+     "ketertiban", "telekomunikasi", "energi"}
+)  # fmt: skip
+
+FIELD_FOLLOW_UPS = (
+    "Terima kasih atas laporan Anda. Petugas akan melakukan pengecekan ke lokasi dalam "
+    "waktu dekat.",
+    "Tim kami telah meninjau lokasi dan mencatat permasalahannya. Penanganan "
+    "dijadwalkan minggu ini.",
+    "Petugas telah turun ke lokasi bersama aparat kelurahan setempat untuk verifikasi.",
+    "Laporan Anda sedang kami koordinasikan dengan bidang teknis terkait. Kami akan "
+    "menyampaikan perkembangannya.",
+)
+DESK_FOLLOW_UPS = (
+    "Terima kasih atas laporan Anda. Laporan telah kami terima dan sedang kami periksa.",
+    "Kami sedang memeriksa data dan berkas yang terkait dengan laporan Anda.",
+    "Laporan Anda sedang kami koordinasikan dengan bidang terkait. Kami akan "
+    "menyampaikan perkembangannya.",
+    "Petugas kami akan menghubungi Anda untuk meminta keterangan tambahan bila perlu.",
+)
+
+# The final answer, by top-level category: what that kind of work ends with.
+TOPIC_ANSWERS: dict[str, tuple[str, ...]] = {
+    "infrastruktur": (
+        "Perbaikan telah selesai dikerjakan oleh tim pemeliharaan. Terlampir foto sebelum "
+        "dan sesudah. Terima kasih atas partisipasi Anda.",
+        "Lokasi telah kami tangani dan masuk jadwal pemeliharaan rutin agar tidak terulang.",
+    ),
+    "kesehatan": (
+        "Kami telah menegur pengelola layanan kesehatan terkait dan menambah petugas di jam "
+        "sibuk. Silakan hubungi kami bila masih terjadi.",
+        "Status kepesertaan dan layanan Anda telah kami periksa dan dipulihkan.",
+    ),
+    "pendidikan": (
+        "Dinas pendidikan telah memeriksa sekolah terkait dan meminta perbaikan. Hasilnya "
+        "akan dipantau oleh pengawas sekolah.",
+        "Data pendaftaran telah kami periksa ulang bersama panitia dan hasilnya sudah "
+        "disampaikan kepada Anda.",
+    ),
+    "kependudukan": (
+        "Dokumen kependudukan Anda telah selesai dicetak dan dapat diambil di kantor "
+        "Disdukcapil dengan membawa bukti pengajuan.",
+        "Data kependudukan Anda telah diperbaiki dan dapat dicek kembali mulai hari ini.",
+    ),
+    "bansos": (
+        "Data Anda telah kami verifikasi ulang bersama pendamping dan diusulkan dalam "
+        "pemutakhiran data penerima bantuan.",
+        "Penyaluran bantuan telah kami periksa dan oknum yang memotong bantuan sudah ditindak.",
+    ),
+    "listrik": (
+        "Petugas PLN telah memperbaiki jaringan dan aliran listrik kembali normal.",
+        "Meteran telah diperiksa petugas dan tagihan Anda telah dikoreksi.",
+    ),
+    "energi": (
+        "Pasokan telah ditambah dan pangkalan serta SPBU terkait telah diperiksa dan "
+        "diberi sanksi.",
+    ),
+    "transportasi": (
+        "Petugas dinas perhubungan telah menertibkan lokasi dan akan berpatroli rutin.",
+        "Perangkat lalu lintas telah diperbaiki dan berfungsi kembali.",
+    ),
+    "lingkungan": (
+        "Petugas kebersihan dan lingkungan hidup telah menangani lokasi. Jadwal "
+        "pengangkutan dan pengawasan ditambah.",
+        "Usaha terkait telah diperiksa dan diberi teguran tertulis untuk menghentikan pelanggaran.",
+    ),
+    "ketertiban": ("Satpol PP telah menertibkan lokasi dan akan melakukan pengawasan berkala.",),
+    "pertanahan": (
+        "Berkas Anda telah kami periksa; proses sertifikat dilanjutkan dan jadwal "
+        "pengukuran telah disampaikan.",
+    ),
+    "pajak": (
+        "Perhitungan pajak telah kami periksa ulang dan penjelasannya telah kami kirimkan. "
+        "Anda dapat mengajukan keberatan bila tidak setuju.",
+    ),
+    "pungli": (
+        "Laporan telah kami teruskan ke inspektorat. Petugas yang bersangkutan sedang "
+        "diperiksa dan pungutan dihentikan.",
+    ),
+    "bencana": (
+        "Tim BPBD telah menangani lokasi dan bantuan telah disalurkan kepada warga terdampak.",
+    ),
+    "ketenagakerjaan": (
+        "Pengawas ketenagakerjaan telah memanggil perusahaan; hak pekerja wajib dibayarkan "
+        "sesuai ketentuan.",
+    ),
+    "perizinan": (
+        "Permohonan izin telah kami periksa dan prosesnya dilanjutkan. Status terbaru "
+        "dapat dilihat di sistem perizinan.",
+    ),
+    "air_bersih": (
+        "Petugas PDAM telah memperbaiki jaringan dan aliran air kembali normal.",
+        "Meteran air telah dicatat ulang dan tagihan Anda telah dikoreksi.",
+    ),
+    "telekomunikasi": (
+        "Laporan telah kami teruskan ke operator dan nomor atau situs terkait telah diblokir.",
+    ),
+    "kepegawaian": (
+        "Pegawai yang bersangkutan telah dipanggil dan diberi pembinaan oleh atasannya.",
+    ),
+    "pangan": (
+        "Dinas terkait telah memeriksa lapangan dan pasokan telah ditambah melalui "
+        "operasi pasar dan penyaluran resmi.",
+    ),
+    "keuangan": (
+        "Laporan telah kami teruskan ke OJK dan Satgas PASTI untuk ditindak; simpan "
+        "bukti-bukti yang Anda miliki.",
+    ),
+    "keagamaan": (
+        "Kantor Kementerian Agama telah memeriksa laporan Anda dan meminta pihak terkait "
+        "memenuhi kewajibannya.",
+    ),
+    "pelayanan_umum": (
+        "Petugas yang bersangkutan telah diberi pembinaan dan layanan telah diperbaiki. "
+        "Terima kasih atas masukan Anda.",
+    ),
+    "lainnya": (
+        "Laporan telah kami tangani bersama perangkat daerah terkait. Silakan hubungi "
+        "kami kembali bila masih terjadi.",
+    ),
+}
+ASPIRATION_ANSWERS = (
+    "Terima kasih atas usulan Anda. Usulan ini sudah kami masukkan ke dalam rencana "
+    "kerja dan anggaran tahun depan.",
+    "Usulan Anda akan kami bahas dalam musyawarah perencanaan pembangunan berikutnya.",
+)
+INFORMATION_ANSWERS = (
+    "Informasi yang Anda minta: persyaratan dan jadwal layanan telah kami kirimkan "
+    "beserta tautan formulir daring.",
+    "Informasi yang Anda minta telah kami kirimkan; salinan dokumen dapat diambil di "
+    "loket layanan informasi.",
+)
+
+# What other citizens write under a public report they support.
+COMMENTS = (
+    "Saya juga mengalami hal yang sama.",
+    "Betul, kondisinya masih sama sampai hari ini.",
+    "Mohon segera ditindaklanjuti, banyak warga yang terdampak.",
+    "Terima kasih sudah melaporkan, semoga cepat ditangani.",
+    "Di tempat saya juga begitu, sudah lama dibiarkan.",
+    "Sudah ada perkembangan? Saya ikut memantau laporan ini.",
+)
+
+# The verifier's note when a report is the same case as one already filed.
+DUPLICATE_NOTE = (
+    "Laporan yang sama sudah ditindaklanjuti; silakan ikuti perkembangannya di laporan asli."
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Wording:
+    """What a report's handlers write: follow-ups and final answers for its kind of
+    work, never a pothole's answer on an ID card."""
+
+    follow_ups: tuple[str, ...]
+    answers: tuple[str, ...]
+
+
+def wording(category: str, report_type: str) -> Wording:
+    topic = category.split(".")[0]
+    follow_ups = FIELD_FOLLOW_UPS if topic in FIELD_TOPICS else DESK_FOLLOW_UPS
+    if report_type == "aspiration":
+        return Wording(DESK_FOLLOW_UPS, ASPIRATION_ANSWERS)
+    if report_type == "information_request":
+        return Wording(DESK_FOLLOW_UPS, INFORMATION_ANSWERS)
+    return Wording(follow_ups, TOPIC_ANSWERS[topic])
+
+
+def mistake(category: str) -> str:
+    """The category a hasty citizen picks for a report of ``category``."""
+    return MISTAKES.get(category.split(".")[0], MISTAKE_DEFAULT)

@@ -75,6 +75,10 @@ class History:
     reopens: int = 0
     follow_ups: int = 0
     extra_follow_ups: int = 0
+    # What the handlers write for this kind of work, and the words (street, place,
+    # …) drawn once for the report, so that every text about it names the same.
+    wording: texts.Wording = field(default_factory=lambda: texts.wording("lainnya", "complaint"))
+    words: dict[str, str] = field(default_factory=dict)
 
     def submit(self, at: datetime, *, role: str) -> None:
         report = self.report
@@ -109,6 +113,13 @@ class History:
             **first.fields(),
         }
         self._move(Action.DISPOSE, at, changes, role="national_admin")
+
+    def classify(self, at: datetime, category_id: int, reason: str) -> None:
+        """The verifier corrects the category the citizen picked (the services'
+        CLASSIFY at verification): the report waits on, its category changes."""
+        self._move(
+            Action.CLASSIFY, at, {"category_id": category_id}, role="national_admin", reason=reason
+        )
 
     def request_info(self, at: datetime, reason: str) -> None:
         days = self.book.policy(self.report, at).supply_info_days
@@ -336,14 +347,41 @@ def _weighted_days(rng: random.Random, spans: tuple[tuple[int, int, int], ...]) 
 
 
 @dataclass(frozen=True, slots=True)
+class Pace:
+    """How an agency of the seed's story handles its reports: the working days to
+    the first follow-up as (weight, low, high) spans (-1: never), and the share of
+    final answers given within the completion deadline."""
+
+    first: tuple[tuple[int, int, int], ...]
+    on_time: float = 0.85
+
+
+# Kota Cirebon in 2020: every report followed up within 5 working days.
+PROMPT = Pace(first=((1, 0, 4),))
+USUAL = Pace(first=((60, 0, 3), (22, 4, 5), (13, 6, 12), (4, 13, 30), (1, -1, -1)))
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    """The category the verifier sets in place of the citizen's, and the note."""
+
+    category_id: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Walk:
-    """One report's walk: its randomness, the moment that is "now", where it goes and
-    whether it is one of Kota Cirebon's 2020 reports (always handled promptly)."""
+    """One report's walk: its randomness, the moment that is "now", where it goes,
+    and whether it is a report of the seed's story (handled at the story agency's
+    pace, never archived or bounced), a duplicate (merged at verification), or
+    filed under a wrong category (corrected at verification)."""
 
     rng: random.Random
     now: datetime
     route: Route
-    story: bool = False
+    story: Pace | None = None
+    duplicate: bool = False
+    correction: Correction | None = None
 
 
 Step = Callable[[History, Walk, datetime], datetime | None]
@@ -388,16 +426,30 @@ def _verify(history: History, plan: Walk, previous: datetime) -> datetime | None
     if at is None:
         return None
     roll = rng.random()
+    if plan.duplicate and route.target is not None:
+        # Merged as report_archive merges: archived as a duplicate of the original
+        # (the writer sets duplicate_of once the original has its id).
+        history.archive(at, ArchiveReason.DUPLICATE, texts.DUPLICATE_NOTE)
+        return at
     if route.target is None or (not plan.story and roll < 0.06):
         reason = ArchiveReason.OUT_OF_SCOPE if route.target is None else _archive_reason(rng)
         history.archive(at, reason, rng.choice(texts.ARCHIVE_NOTES[reason]))
     elif not plan.story and roll < 0.13 and history.info_requests == 0:
         history.request_info(at, rng.choice(texts.REQUEST_INFO_REASONS))
-    elif route.wrong is not None and not plan.story and history.bounces == 0 and roll < 0.19:
-        history.dispose(at, route.wrong, with_unit=False, inspect=False)
     else:
-        inspect = history.report.type == "complaint" and rng.random() < 0.04
-        history.dispose(at, route.target, with_unit=rng.random() < 0.5, inspect=inspect)
+        correction = plan.correction
+        if correction is not None and history.report.category_id != correction.category_id:
+            # Corrected, then sent on a minute later (both before "now", or neither).
+            sent = _when(at + MINUTE, at, plan)
+            if sent is None:
+                return None
+            history.classify(at, correction.category_id, correction.reason)
+            at = sent
+        if route.wrong is not None and not plan.story and history.bounces == 0 and roll < 0.19:
+            history.dispose(at, route.wrong, with_unit=False, inspect=False)
+        else:
+            inspect = history.report.type == "complaint" and rng.random() < 0.04
+            history.dispose(at, route.target, with_unit=rng.random() < 0.5, inspect=inspect)
     return at
 
 
@@ -420,7 +472,7 @@ def _supply_info(history: History, plan: Walk, previous: datetime) -> datetime |
     if rng.random() < 0.6 and answered <= report.deadline_at:
         at = _when(answered, previous, plan)
         if at is not None:
-            history.supply_info(at, fill(rng, rng.choice(texts.SUPPLY_INFO)))
+            history.supply_info(at, fill(rng, rng.choice(texts.SUPPLY_INFO), **history.words))
         return at
     at = _when(after_deadline(rng, report.deadline_at), previous, plan)
     if at is not None:
@@ -451,10 +503,7 @@ def _first_follow_up(
 ) -> datetime | None:
     rng, report = plan.rng, history.report
     assert report.dispositioned_at is not None
-    if plan.story:
-        days = rng.randint(0, 4)  # Kota Cirebon 2020: every report within 5 days
-    else:
-        days = _weighted_days(rng, ((60, 0, 3), (22, 4, 5), (13, 6, 12), (4, 13, 30), (1, -1, -1)))
+    days = _weighted_days(rng, (plan.story or USUAL).first)
     if days < 0:  # never answered: the national admin steps in, or it stays overdue
         if rng.random() < 0.5:
             return None
@@ -465,7 +514,7 @@ def _first_follow_up(
     at = _when(later(rng, clock, report.dispositioned_at, days), previous, plan)
     if at is not None:
         history.extra_follow_ups = rng.choices((0, 1, 2), (60, 30, 10))[0]
-        history.follow_up(at, rng.choice(texts.FOLLOW_UPS))
+        history.follow_up(at, rng.choice(history.wording.follow_ups))
     return at
 
 
@@ -479,10 +528,10 @@ def _agency_more(history: History, plan: Walk, previous: datetime) -> datetime |
         if at is not None:
             if rng.random() < 0.1:  # staff talk among themselves between follow-ups
                 history.note(previous + (at - previous) / 2, rng.choice(texts.NOTES))
-            history.follow_up(at, rng.choice(texts.FOLLOW_UPS))
+            history.follow_up(at, rng.choice(history.wording.follow_ups))
         return at
     assert report.completion_due_at is not None
-    if report.completion_due_at > previous and rng.random() < 0.85:
+    if report.completion_due_at > previous and rng.random() < (plan.story or USUAL).on_time:
         room = working_days_elapsed(
             previous, report.completion_due_at, zone=clock.zone, calendar=clock.calendar
         )
@@ -491,7 +540,7 @@ def _agency_more(history: History, plan: Walk, previous: datetime) -> datetime |
         days = rng.randint(1, 15)
     at = _when(later(rng, clock, previous, days), previous, plan)
     if at is not None:
-        history.answer(at, rng.choice(texts.ANSWERS))
+        history.answer(at, rng.choice(history.wording.answers))
     return at
 
 

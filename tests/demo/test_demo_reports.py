@@ -1,36 +1,49 @@
 """Demo reports: made once for this module (500 of them, the seed's story included)
-and checked as the services and the statistics will read them."""
+with their statistics rolled up, and checked as the services, the statistics and
+a reader will read them."""
 
 from collections import Counter
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 
 from aduan.agencies.models import Agency
+from aduan.categories.models import Category
+from aduan.community.models import Comment, Support
+from aduan.demo import texts
 from aduan.demo.reports import (
     demo_reports_create,
     reports_generate,
     world_load,
 )
 from aduan.lib import contacts, crypto
+from aduan.regions import codes
+from aduan.regions.models import Region
 from aduan.reporters.models import ChannelIdentity, Reporter
 from aduan.reports import workflow
 from aduan.reports.deadlines import Clock, completion_days, deadline, policy_for
 from aduan.reports.models import (
     OPEN_STATES,
     Action,
+    ArchiveReason,
     DeadlineKind,
     DeadlinePolicy,
     Report,
     ReportEvent,
     State,
 )
+from aduan.reports.policy import PUBLIC_STATES
 from aduan.reports.replay import report_replay
 from aduan.reports.tracking import is_valid
+from aduan.stats.metrics import Period
+from aduan.stats.rankings import Board, ranking
+from aduan.stats.services import stats_rebuild
 from aduan.workdays.calendar import working_days_elapsed
 
 COUNT = 500
@@ -42,6 +55,7 @@ def seeded(django_db_setup: None, django_db_blocker: pytest.FixtureDef[object]) 
     """The reports, made once and rolled back after the module's tests."""
     with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
         created = demo_reports_create(count=COUNT, seed=11)
+        stats_rebuild()  # as seed_demo does: the worker's roll-ups, worked out at once
         yield created
         transaction.set_rollback(True)
 
@@ -50,9 +64,9 @@ def seeded(django_db_setup: None, django_db_blocker: pytest.FixtureDef[object]) 
 def reports(seeded: int, db: None) -> list[Report]:
     events = ReportEvent.objects.order_by("created_at", "id")
     return list(
-        Report.objects.select_related("agency__region").prefetch_related(
-            Prefetch("events", queryset=events, to_attr="timeline")
-        )
+        Report.objects.select_related(
+            "agency__region", "category", "duplicate_of"
+        ).prefetch_related(Prefetch("events", queryset=events, to_attr="timeline"))
     )
 
 
@@ -304,3 +318,148 @@ def test_the_same_seed_makes_the_same_reports(seeded: int, db: None) -> None:
     first = run(3)
     assert run(3) == first
     assert [number for number, *_ in run(4)] != [number for number, *_ in first]
+
+
+# -- reports that read true -------------------------------------------------------
+
+
+def _text(report: Report) -> str:
+    return f"{report.title} {report.body}".lower()
+
+
+def _code(report: Report) -> str:
+    assert report.category is not None
+    return report.category.code
+
+
+def _topic(report: Report) -> str:
+    return _code(report).split(".")[0]
+
+
+def test_every_template_speaks_of_its_category() -> None:
+    for template in texts.COMPLAINTS + texts.ASPIRATIONS + texts.INFORMATION_REQUESTS:
+        topic = template.category.split(".")[0]
+        text = f"{template.title} {template.body}".lower()
+        assert any(word in text for word in texts.KEYWORDS[topic]), template.title
+        assert texts.mistake(template.category).split(".")[0] != topic
+
+
+def test_each_report_text_has_its_category_vocabulary(reports: list[Report]) -> None:
+    """What triage will learn from: a verified report's words name its category. One
+    not yet verified (or archived unverified) may still carry the citizen's pick."""
+    mistakes = {*texts.MISTAKES.values(), texts.MISTAKE_DEFAULT}
+    verified = 0
+    for report in reports:
+        spoken = any(word in _text(report) for word in texts.KEYWORDS[_topic(report)])
+        events = report.timeline  # type: ignore[attr-defined]
+        if any(e.action == Action.DISPOSE for e in events):
+            verified += 1
+            assert spoken, (_code(report), report.title)
+        else:
+            assert spoken or _code(report) in mistakes, (_code(report), report.title)
+    assert verified > COUNT * 0.8
+
+
+def test_a_wrong_category_is_corrected_at_verification(reports: list[Report]) -> None:
+    corrected = 0
+    for report in reports:
+        events = report.timeline  # type: ignore[attr-defined]
+        classify = [e for e in events if e.action == Action.CLASSIFY]
+        if not classify:
+            continue
+        corrected += 1
+        (event,) = classify
+        picked, final = event.reason.removeprefix("Kategori diperbaiki: ").rstrip(".").split(" → ")
+        assert report.category is not None and final == report.category.name != picked
+        assert event.actor_role == "national_admin" and event.from_state == event.to_state
+        following = events[events.index(event) + 1]
+        assert following.action == Action.DISPOSE  # corrected, then sent on
+        picked_topic = Category.objects.get(name=picked).code.split(".")[0]
+        assert picked_topic != _topic(report)
+        assert any(word in _text(report) for word in texts.KEYWORDS[_topic(report)])
+    assert COUNT * 0.02 < corrected < COUNT * 0.12
+
+
+def test_one_street_and_one_place_per_report(reports: list[Report]) -> None:
+    places = {str(r.region_id) for r in reports} | {str(r.region_id)[:8] for r in reports}
+    names = dict(Region.objects.filter(code__in=places).values_list("code", "name"))
+    regencies = dict(Region.objects.filter(level=codes.REGENCY).values_list("code", "name"))
+    for report in reports:
+        region = str(report.region_id)
+        said = [report.title, report.body, report.address] + [
+            e.body
+            for e in report.timeline  # type: ignore[attr-defined]
+            if e.action == Action.SUPPLY_INFO
+        ]
+        streets = {street for street in texts.STREETS for text in said if street in text}
+        assert len(streets) <= 1, (report.tracking_number, streets)
+        # The place it names is the report's region, in the regency it names, and
+        # no other regency or city is named (once its own place names are set aside).
+        if report.address:
+            assert names[region] in report.address
+        text = " ".join(said)
+        for own in (names.get(region, ""), names.get(region[:8], ""), regencies[region[:5]]):
+            text = text.replace(own, "") if own else text
+        others = [name for name in regencies.values() if name in text]
+        assert not others, (report.tracking_number, others)
+
+
+def test_follow_ups_and_answers_fit_the_kind_of_work(reports: list[Report]) -> None:
+    answers = 0
+    for report in reports:
+        wording = texts.wording(_code(report), report.type)
+        for event in report.timeline:  # type: ignore[attr-defined]
+            if event.action == Action.FOLLOW_UP:
+                assert event.body in wording.follow_ups
+            if event.action == Action.ANSWER:
+                answers += 1
+                assert event.body in wording.answers, (_code(report), event.body)
+    assert answers > COUNT / 3
+
+
+def test_duplicates_are_merged_into_the_case_already_filed(reports: list[Report]) -> None:
+    merged = [r for r in reports if r.archive_reason == ArchiveReason.DUPLICATE]
+    assert merged
+    for report in merged:
+        original = report.duplicate_of
+        assert original is not None and original.state != State.ARCHIVED
+        # Within what report_list_possible_duplicates proposes to the verifier.
+        assert report.category_id == original.category_id
+        assert str(report.region_id)[:5] == str(original.region_id)[:5]
+        assert timedelta(0) < report.submitted_at - original.submitted_at <= timedelta(days=30)
+        archive = report.timeline[-1]  # type: ignore[attr-defined]
+        assert archive.action == Action.ARCHIVE and archive.reason == texts.DUPLICATE_NOTE
+    assert not [r for r in reports if r.duplicate_of_id and r not in merged]
+
+
+def test_popular_public_reports_gather_supports_and_comments(reports: list[Report]) -> None:
+    supports = Counter(Support.objects.values_list("report_id", flat=True))
+    for report in reports:
+        assert report.support_count == supports[report.pk]
+        if supports[report.pk]:
+            assert not report.is_confidential and report.state in PUBLIC_STATES
+    assert max(supports.values()) >= 10
+    assert 0 < len(supports) < COUNT / 2  # most reports have none
+    by_id = {r.pk: r for r in reports}
+    for support in Support.objects.select_related("user"):
+        report = by_id[support.report_id]
+        verified = next(e for e in report.timeline if e.action == Action.DISPOSE)  # type: ignore[attr-defined]
+        assert verified.created_at <= support.created_at <= timezone.now()
+        assert support.user is not None and support.user.role == "citizen"
+    comments = list(Comment.objects.all())
+    assert comments and all(c.body in texts.COMMENTS for c in comments)
+    assert {c.report_id for c in comments} <= set(supports)
+
+
+def test_jawa_barat_2020_ranks_several_and_kota_cirebon_first(seeded: int, db: None) -> None:
+    """The story, earned: peers with enough reports in 2020, their indices apart,
+    and Kota Cirebon ahead of them on its figures."""
+    board = ranking(Board.LOCAL, Period.year(2020), province="32")
+    ranked = [row for row in board if row.rank is not None]
+    assert len(ranked) >= 5
+    assert all(row.figures.received >= settings.STATS_MIN_REPORTS for row in ranked)
+    assert ranked[0].agency.code == "pemda-32-74" and ranked[0].rank == 1
+    assert ranked[0].figures.received == 134
+    values = [row.index.value or 0.0 for row in ranked]
+    assert all(value < values[0] for value in values[1:])
+    assert len(set(values)) >= 4 and values[0] - min(values) >= 10

@@ -64,7 +64,7 @@ def test_kota_cirebon_ranks_first_in_jawa_barat(kota: Agency) -> None:
 def test_kota_cirebon_report_card_of_2020_says_so(kota: Agency, client: Client) -> None:
     received = "Pada 2020 tercatat 134 laporan masuk; 134 telah ditindaklanjuti (100%)."
     standing = (
-        "Kota Cirebon tergolong Sangat Responsif dengan indeks 96,4 dan menempati peringkat 1 "
+        "Kota Cirebon tergolong Sangat Responsif dengan indeks 96,8 dan menempati peringkat 1 "
         "dari 27 kabupaten/kota di Jawa Barat."
     )
     card = report_card(agency=kota, year=2020)
