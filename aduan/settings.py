@@ -82,6 +82,9 @@ SITE_URL = env_str(
 if not SITE_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"ADUAN_SITE_URL: expected http(s)://…, got {SITE_URL!r}")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# The service's name as citizens see it in pages, e-mails and SMS; "aduan" is the
+# software's name, not the service's.
+SERVICE_NAME = env_str("ADUAN_SERVICE_NAME", "LAPOR!")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -154,6 +157,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "aduan.web.context_processors.service",
             ],
         },
     },
@@ -214,6 +218,8 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "aduan" / "locale"]
+# One way of writing a date per language (aduan/formats): "10 Des 2026", never "10 Des. 2026".
+FORMAT_MODULE_PATH = ["aduan.formats"]
 TIME_ZONE = "Asia/Jakarta"
 USE_I18N = True
 USE_TZ = True
@@ -463,7 +469,7 @@ if KANNEL_SENDSMS_URL and not KANNEL_SENDSMS_URL.startswith(("http://", "https:/
 # Mail in arrives through our SMTP server (python -m aduan smtpd) behind the MX, or
 # by polling a mailbox hosted elsewhere (python -m aduan poll_imap); mail out leaves
 # by SMTP when ADUAN_SMTP_HOST is set (docs/email.md).
-EMAIL_FROM = env_str("ADUAN_EMAIL_FROM", "LAPOR! <lapor@localhost>")
+EMAIL_FROM = env_str("ADUAN_EMAIL_FROM", f"{SERVICE_NAME} <lapor@localhost>")
 SMTP_HOST = env_str("ADUAN_SMTP_HOST")
 SMTP_PORT = env_int("ADUAN_SMTP_PORT", 587, minimum=1)
 SMTP_USER = env_str("ADUAN_SMTP_USER")
@@ -511,6 +517,31 @@ X_MEDIA_HOSTS = env_list("ADUAN_X_MEDIA_HOSTS", ["pbs.twimg.com"])
 X_POLL_SECONDS = env_int("ADUAN_X_POLL_SECONDS", 60, minimum=15)
 if not X_API_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"ADUAN_X_API_URL: expected http(s)://…, got {X_API_URL!r}")
+
+# The doors citizens may report through, advertised on the home page and the report
+# form (aduan/intake/selectors.py channels_enabled): by default the web, the apps and
+# the counter, and SMS, e-mail and X when their gateway is configured (always in demo).
+_REPORT_CHANNELS = ("web", "app", "sms", "email", "x", "counter")
+REPORT_CHANNELS = env_list(
+    "ADUAN_REPORT_CHANNELS",
+    [
+        channel
+        for channel, on in (
+            ("web", True),
+            ("app", True),
+            ("sms", DEMO_MODE or bool(KANNEL_SENDSMS_URL)),
+            ("email", DEMO_MODE or bool(SMTP_HOST or IMAP_HOST)),
+            ("x", DEMO_MODE or bool(X_BEARER_TOKEN or X_USER_TOKEN)),
+            ("counter", True),
+        )
+        if on
+    ],
+)
+if unknown_channels := set(REPORT_CHANNELS) - set(_REPORT_CHANNELS):
+    raise ImproperlyConfigured(
+        f"ADUAN_REPORT_CHANNELS: unknown {', '.join(sorted(unknown_channels))}; "
+        f"expected some of {', '.join(_REPORT_CHANNELS)}"
+    )
 
 # The outbox's transport for each channel (dotted path of a class). The console
 # transport writes messages to the log instead of sending them (development, demo).

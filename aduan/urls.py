@@ -23,3 +23,6 @@ urlpatterns = [
     path("channels/x/", include("aduan.channels.x.urls")),
     path("", include("aduan.web.urls")),
 ]
+
+# Django renders its 400 page without the request; ours has the context every page has.
+handler400 = "aduan.web.views.bad_request"

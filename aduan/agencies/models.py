@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Agency(models.Model):
@@ -35,7 +36,8 @@ class Agency(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        verbose_name_plural = "agencies"
+        verbose_name = _("instansi")
+        verbose_name_plural = pgettext_lazy("jamak", "instansi")
         indexes = [models.Index(fields=["region"], name="agency_region")]
 
     def __str__(self) -> str:
@@ -52,6 +54,10 @@ class UnitType(models.Model):
     name_en = models.CharField(max_length=150)
     # Semicolon list of the local-government levels that have it: province;regency;city
     levels = models.CharField(max_length=40)
+
+    class Meta:
+        verbose_name = _("jenis unit kerja")
+        verbose_name_plural = pgettext_lazy("jamak", "jenis unit kerja")
 
     def __str__(self) -> str:
         return self.short_name
@@ -70,6 +76,8 @@ class Unit(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("unit kerja")
+        verbose_name_plural = pgettext_lazy("jamak", "unit kerja")
         constraints = [
             models.UniqueConstraint(fields=["agency", "code"], name="unit_code_per_agency")
         ]

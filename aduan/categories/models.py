@@ -1,6 +1,7 @@
 from django.core.validators import RegexValidator
 from django.db import models
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
 
 
 class Category(models.Model):
@@ -21,7 +22,8 @@ class Category(models.Model):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        verbose_name_plural = "categories"
+        verbose_name = _("kategori")
+        verbose_name_plural = pgettext_lazy("jamak", "kategori")
         ordering = ["position"]
 
     def __str__(self) -> str:

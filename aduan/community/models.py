@@ -4,6 +4,8 @@ count of supports, maintained by community/services.py."""
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 # A comment is a few sentences, not an essay: long texts go in a report.
 COMMENT_MAX_LENGTH = 2000
@@ -56,6 +58,8 @@ class Comment(models.Model):
     hidden_reason = models.CharField(max_length=HIDE_REASON_MAX_LENGTH, blank=True)
 
     class Meta:
+        verbose_name = _("komentar")
+        verbose_name_plural = pgettext_lazy("jamak", "komentar")
         indexes = [models.Index(fields=["report", "created_at"], name="comment_report_time")]
 
     def __str__(self) -> str:

@@ -20,7 +20,7 @@ from aduan.community.models import (
 from aduan.lib.errors import InvalidInput, NotPermitted
 from aduan.lib.text import clean_text
 from aduan.reports.models import Report
-from aduan.reports.policy import PUBLIC, Actor, View, report_view
+from aduan.reports.policy import PUBLIC, Actor, View, is_owner, report_view
 
 
 def is_open_to_community(report: Report) -> bool:
@@ -67,6 +67,12 @@ def support_add(*, actor: Actor, report: Report, now: datetime | None = None) ->
     a form sent twice: the count moves once)."""
     user = _citizen(actor)
     _require_open(report)
+    if is_owner(actor, report):
+        # Support measures how many others share the problem; the reporter is counted
+        # by the report itself.
+        raise NotPermitted(
+            _("Anda tidak dapat mendukung laporan Anda sendiri."), code="support_own_report"
+        )
     _support, created = Support.objects.get_or_create(
         report=report, user=user, defaults={"created_at": now or timezone.now()}
     )

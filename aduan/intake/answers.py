@@ -5,6 +5,7 @@ go on by the same door."""
 
 from datetime import datetime
 
+from django.conf import settings
 from django.utils.translation import gettext
 
 from aduan.intake.commands import Trouble
@@ -50,7 +51,10 @@ def help_text(trouble: Trouble, *, to: str) -> str:
     elif trouble == Trouble.EMPTY:
         lead = gettext("Pesan Anda kosong.")
     else:
-        lead = gettext("Layanan aduan %(code)s.") % {"code": to}
+        lead = gettext("Layanan %(service)s %(code)s.") % {
+            "service": settings.SERVICE_NAME,
+            "code": to,
+        }
     return " ".join(
         [
             lead,

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import pgettext_lazy
 
 
 class OutboxConfig(AppConfig):
     name = "aduan.outbox"
+    verbose_name = pgettext_lazy("admin", "Pesan keluar")

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aduan.lib.crypto import EncryptedTextField
 
@@ -72,6 +73,8 @@ class Message(models.Model):
     delivery_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("pesan keluar")
+        verbose_name_plural = pgettext_lazy("jamak", "pesan keluar")
         indexes = [
             # A sweep finds due messages by this alone.
             models.Index(

@@ -24,8 +24,30 @@ _PURPOSES: dict[str, Promise] = {
     "overdue_staff": _("Pengingat batas waktu"),
     "escalated": _("Eskalasi"),
     "reminder": _("Pengingat dari pengawas"),
+    "otp": _("Kode sekali pakai"),
+    # The channels' own answers to what a citizen sent (aduan/channels/…).
+    "mail_report": _("Tanda terima surel"),
+    "mail_reply": _("Konfirmasi balasan surel"),
+    "x_receipt": _("Tanda terima X"),
+    "x_answer": _("Balasan X"),
 }
-_SMS_ANSWER = _("Balasan SMS")
+# Every other answer of a channel, by the prefix of its purpose.
+_CHANNEL_ANSWERS: dict[str, Promise] = {
+    "sms_": _("Balasan SMS"),
+    "mail_": _("Balasan surel"),
+    "x_": _("Balasan X"),
+}
+
+
+def purpose_label(purpose: str) -> str:
+    """A message's purpose in words for staff, never its code: a purpose this list
+    does not know yet reads as a message of the system."""
+    if purpose in _PURPOSES:
+        return str(_PURPOSES[purpose])
+    for prefix, label in _CHANNEL_ANSWERS.items():
+        if purpose.startswith(prefix):
+            return str(label)
+    return str(_("Pesan sistem"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,10 +84,9 @@ def messages_of_report(*, report_id: int, show_channel: bool) -> list[MessageRow
     result = []
     for purpose, reporter_id, channel, status, delivery, attempts, error, created, sent in rows:
         to_reporter = reporter_id is not None
-        label = _SMS_ANSWER if purpose.startswith("sms_") else _PURPOSES.get(purpose, purpose)
         result.append(
             MessageRow(
-                purpose=str(label),
+                purpose=purpose_label(purpose),
                 to_reporter=to_reporter,
                 channel=str(Message.Channel(channel).label)
                 if show_channel or not to_reporter

@@ -38,7 +38,14 @@ class ConsoleTransport:
         if not settings.DEMO_MODE:
             # A production log must not hold phone numbers, addresses or codes.
             raise TransportError("the console transport only delivers in demo mode", permanent=True)
-        subject = f" [{message.subject}]" if message.subject else ""
+        subject = message.subject
+        if message.channel == Message.Channel.EMAIL:
+            # The subject as a mail would carry it, its [#number] tag included: a reply
+            # written from the log must find the report as a reply to the mail would.
+            from aduan.channels.email.transport import mail_subject
+
+            subject = mail_subject(message)
+        subject = f" [{subject}]" if subject else ""
         logger.warning(
             "outbox → %s %s:%s %s", message.channel, message.recipient, subject, message.body
         )

@@ -2,6 +2,7 @@ from zoneinfo import ZoneInfo
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from aduan.regions import codes
 
@@ -34,6 +35,8 @@ class Region(models.Model):
     postal_code = models.CharField(max_length=5, blank=True)
 
     class Meta:
+        verbose_name = _("wilayah")
+        verbose_name_plural = pgettext_lazy("jamak", "wilayah")
         ordering = ["code"]
         indexes = [
             models.Index(fields=["level", "code"], name="region_level_code"),

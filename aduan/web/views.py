@@ -4,12 +4,14 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from aduan.intake.selectors import channels_enabled
 from aduan.web import selectors
 
 
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"figures": selectors.home_figures()})
+    context = {"figures": selectors.home_figures(), "channels": channels_enabled()}
+    return render(request, "web/home.html", context)
 
 
 def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
@@ -18,6 +20,14 @@ def rate_limited(request: HttpRequest, exception: Exception) -> HttpResponse:
     response = render(request, "web/429.html", status=429)
     response["Retry-After"] = "60"
     return response
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A request Django could not read (a form without its boundary, a bad Host):
+    400, on the site's own page in the visitor's language. Django's own handler
+    renders it without the request, so the page would lack what every page has (the
+    service's name, the signed-in menu)."""
+    return render(request, "400.html", status=400)
 
 
 def not_yet(request: HttpRequest, **kwargs: object) -> HttpResponse:

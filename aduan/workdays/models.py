@@ -1,4 +1,6 @@
 from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RegionalHoliday(models.Model):
@@ -11,6 +13,8 @@ class RegionalHoliday(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        verbose_name = _("hari libur daerah")
+        verbose_name_plural = pgettext_lazy("jamak", "hari libur daerah")
         ordering = ["date", "region"]
         # Its index (region first) also serves the calendar's `region_id IN (…)` lookup.
         constraints = [

@@ -56,7 +56,9 @@ def test_supports_of_several_citizens_add_up(
     client: Client, cast: Cast, dispositioned: Make
 ) -> None:
     report = dispositioned()
-    for username in ("ani", "budi"):
+    User.objects.create(username="citra", role="citizen")
+    # Two citizens other than the reporter (ani), who does not support her own report.
+    for username in ("budi", "citra"):
         client.force_login(User.objects.get(username=username))
         client.post(f"/laporan/{report.tracking_number}/dukung")
     assert _count(report) == 2

@@ -27,7 +27,8 @@ def test_a_form_without_its_boundary_is_a_400(path: str, csrf: bool) -> None:
         "POST", path, b"--x\r\n", content_type="multipart/form-data", headers=headers
     )
     assert response.status_code == 400
-    assert "Permintaan tidak dapat dibaca" in response.content.decode()
+    page = response.content.decode()
+    assert "Permintaan tidak dapat dibaca — LAPOR!" in page
 
 
 @pytest.mark.parametrize("page", ["/statistik", "/statistik/wilayah/32", "/statistik/peringkat"])

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
 from aduan.backoffice.auth import staff_required
+from aduan.intake.selectors import counter_region
 from aduan.intake.services import COUNTER_ROLES, intake_counter, intake_counter_receipt
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.reports.policy import Actor
@@ -29,7 +30,9 @@ def _counter_actor(request: HttpRequest) -> Actor:
 @require_http_methods(["GET", "HEAD", "POST"])
 def counter(request: HttpRequest) -> HttpResponse:
     actor = _counter_actor(request)
-    form = CounterForm(request.POST or None, request.FILES or None)
+    # The form starts at the region the clerk's agency serves.
+    initial = {"region": counter_region(agency_id=actor.agency_id)}
+    form = CounterForm(request.POST or None, request.FILES or None, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400

@@ -82,7 +82,7 @@ def mail_compose(message: Message) -> EmailMessage:
     mail = EmailMessage()
     mail["From"] = sender
     mail["To"] = message.recipient
-    mail["Subject"] = _subject(message)
+    mail["Subject"] = mail_subject(message)
     mail["Date"] = formatdate(localtime=False)
     # One id per outbox row: stable across retries.
     created = int(message.created_at.timestamp()) if message.created_at else 0
@@ -102,8 +102,10 @@ def mail_compose(message: Message) -> EmailMessage:
     return mail
 
 
-def _subject(message: Message) -> str:
-    subject = " ".join(message.subject.split()) or "LAPOR!"
+def mail_subject(message: Message) -> str:
+    """The subject as the mail carries it: tagged with the report's number, so that
+    the citizen's reply continues the report (the demo's console shows this too)."""
+    subject = " ".join(message.subject.split()) or settings.SERVICE_NAME
     if message.report_id is None or _TAGGED.search(subject):
         return subject
     number = (

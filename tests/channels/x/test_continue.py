@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from aduan.channels.x.models import InboundPost
 from aduan.channels.x.parse import DirectMessage, Post
@@ -345,7 +346,7 @@ def test_a_proved_x_account_brings_its_reports_into_the_web_account(
     browser.post("/akun/tambah-kontak/kode", {"code": last_code("sitiwarga")})
     reporter = Reporter.objects.get(user=user)
     assert Report.objects.get(pk=x_report.pk).reporter_id == reporter.pk
-    assert x_report.title in browser.get("/laporan-saya").content.decode()
+    assert escape(x_report.title) in browser.get("/laporan-saya").content.decode()
     # A report she makes on the web goes on by X too.
     web = services.report_create(
         actor=Actor.for_reporter(reporter.pk),

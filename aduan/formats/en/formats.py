@@ -1,0 +1,10 @@
+"""English dates as the site writes them, in the same order as the Indonesian:
+"10 December 2026", "10 Dec 2026", "10 Dec 2026 14:30". Input formats are Django's."""
+
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y H:i"
+TIME_FORMAT = "H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j F"
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y H:i"
