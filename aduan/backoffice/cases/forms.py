@@ -31,6 +31,19 @@ class Form(forms.Form):
 
 
 @reference_memo(maxsize=4)
+def category_choices(language: str) -> list[tuple[str, Any]]:
+    """Every category under its group (a report is filed under one of them), for the
+    counter's form and the national admin's completing of a report."""
+    english = language == "en"
+    choices: list[tuple[str, Any]] = [("", str(_("— Pilih kategori —")))]
+    for group in category_groups():
+        name = (group.name_en if english else "") or group.name
+        children = group.children_en if english else group.children
+        choices.append((name, [(child.value, child.label) for child in children]))
+    return choices
+
+
+@reference_memo(maxsize=4)
 def _category_choices(language: str) -> list[tuple[str, Any]]:
     """Every category under its group, in one language; kept like the reference
     data they come from."""
@@ -162,18 +175,6 @@ class DisposeForm(VersionedForm):
         unit.choices = [("", _("— Tanpa unit kerja —")), *units]
 
 
-@reference_memo(maxsize=4)
-def _leaf_category_choices(language: str) -> list[tuple[str, Any]]:
-    """Every category under its group (a report is filed under one of them)."""
-    english = language == "en"
-    choices: list[tuple[str, Any]] = [("", str(_("— Pilih kategori —")))]
-    for group in category_groups():
-        name = (group.name_en if english else "") or group.name
-        children = group.children_en if english else group.children
-        choices.append((name, [(child.value, child.label) for child in children]))
-    return choices
-
-
 class ClassifyForm(VersionedForm):
     """What the national admin sets or corrects while verifying: type, category,
     place (down to the village, found by name) and title."""
@@ -202,7 +203,7 @@ class ClassifyForm(VersionedForm):
         super().__init__(*args, **kwargs)
         language = get_language() or settings.LANGUAGE_CODE
         category = cast(forms.ChoiceField, self.fields["category"])
-        category.choices = _leaf_category_choices(language)
+        category.choices = category_choices(language)
 
 
 class RequestInfoForm(VersionedForm):

@@ -8,23 +8,12 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from aduan.backoffice.cases.forms import Form
+from aduan.backoffice.cases.forms import Form, category_choices
 from aduan.lib.memo import reference_memo
 from aduan.lib.widgets import LongSelect
 from aduan.reports.models import ReportType
-from aduan.reports.search import category_groups, provinces, regencies
+from aduan.reports.search import provinces, regencies
 from aduan.web.reporting.forms import AttachmentsField
-
-
-@reference_memo(maxsize=4)
-def _categories(language: str) -> list[tuple[str, Any]]:
-    english = language == "en"
-    choices: list[tuple[str, Any]] = [("", str(_("— Pilih kategori —")))]
-    for group in category_groups():
-        name = (group.name_en if english else "") or group.name
-        children = group.children_en if english else group.children
-        choices.append((name, [(child.value, child.label) for child in children]))
-    return choices
 
 
 @reference_memo(maxsize=4)
@@ -75,6 +64,6 @@ class CounterForm(Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         language = get_language() or "id"
-        cast(forms.ChoiceField, self.fields["category"]).choices = _categories(language)
+        cast(forms.ChoiceField, self.fields["category"]).choices = category_choices(language)
         cast(forms.ChoiceField, self.fields["region"]).choices = _regencies(language)
         self.fields["incident_date"].widget.attrs["max"] = timezone.localdate().isoformat()
