@@ -14,7 +14,7 @@ by relevance on request, with a bounded count.
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -731,6 +731,62 @@ def result_count(filters: FeedFilters) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class Matches:
+    """What a search found, read once for both the count and the page: ``count`` up to
+    COUNT_LIMIT + 1, and for a search that found no more than COUNT_LIMIT reports
+    their places in the feed (``keys``, newest first), from which any page of it is
+    cut without asking the text index again."""
+
+    count: int
+    keys: tuple[Cursor, ...] | None = None
+
+
+def search_matches(filters: FeedFilters) -> Matches:
+    """The count for the result line and, for a search of at most COUNT_LIMIT
+    matches, every match's place: one reading of the text index where the count and
+    the page each read it before (a search within a province matched a few hundred
+    reports twice)."""
+    if not filters.q.strip():
+        return Matches(result_count(filters))
+    keys = list(
+        _filtered(filters).values_list("submitted_at", "pk")[: COUNT_LIMIT + 1]  # unordered
+    )
+    if len(keys) > COUNT_LIMIT:
+        return Matches(len(keys))
+    ordered = sorted((Cursor(at, pk) for at, pk in keys), key=_key, reverse=True)
+    return Matches(len(keys), tuple(ordered))
+
+
+def _key(cursor: Cursor) -> tuple[datetime, int]:
+    return cursor.submitted_at, cursor.id
+
+
+def _page_of_matches(
+    keys: Sequence[Cursor], *, before: Cursor | None, after: Cursor | None, size: int
+) -> FeedPage:
+    """report_feed's page, cut from the matches' places (newest first)."""
+    if after is not None:
+        newer = [key for key in keys if _key(key) > _key(after)]
+        if len(newer) <= size:
+            return _page_of_matches(keys, before=None, after=None, size=size)
+        chosen = newer[-size:]
+        return FeedPage(reports=_shown(chosen), older=chosen[-1], newer=chosen[0])
+    if before is not None:
+        keys = [key for key in keys if _key(key) < _key(before)]
+    chosen = list(keys[:size])
+    return FeedPage(
+        reports=_shown(chosen),
+        older=chosen[-1] if chosen and len(keys) > size else None,
+        newer=chosen[0] if chosen and before is not None else None,
+    )
+
+
+def _shown(keys: Sequence[Cursor]) -> list[Report]:
+    rows = {report.pk: report for report in _rows([key.id for key in keys])}
+    return [rows[key.id] for key in keys if key.id in rows]
+
+
+@dataclass(frozen=True, slots=True)
 class RankedPage:
     reports: list[Report]
     number: int  # 1 for the best matches
@@ -771,13 +827,17 @@ def report_feed(
     after: Cursor | None = None,
     size: int = PAGE_SIZE,
     found: int | None = None,
+    matches: Matches | None = None,
 ) -> FeedPage:
     """One page of the public feed, newest first, in one query. ``before`` gives the
     page of reports older than that row, ``after`` the page newer than it. Newest
     first rather than by relevance: it pages by keyset, and a citizen looking for a
     case usually knows roughly when it happened. ``found``: result_count's answer,
     when known; a search matching more than COUNT_LIMIT reports is then read along
-    the date index (a page is found within the first rows), not sorted whole."""
+    the date index (a page is found within the first rows), not sorted whole.
+    ``matches``: search_matches' answer, when known; a page is then cut from it."""
+    if matches is not None and matches.keys is not None:
+        return _page_of_matches(matches.keys, before=before, after=after, size=size)
     broad_search = found is not None and found > COUNT_LIMIT
     reports = _filtered(filters, broad_search=broad_search)
     narrow = _narrow(filters, broad_search=broad_search)

@@ -3,6 +3,7 @@ follows a report's category and region (issue 19, Build 5)."""
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -162,6 +163,37 @@ def test_a_broad_search_reads_the_same_pages(
     assert broad.older is not None
     rest = report_feed(filters=filters, before=broad.older, found=found)
     assert [r.pk for r in rest.reports] == [r.pk for r in matching[20:]]
+
+
+def test_a_narrow_search_is_paged_from_its_matches_as_from_the_index(
+    bulk_reports: BulkReports,
+) -> None:
+    """The count's one reading of a search's matches gives every page, older and
+    newer, exactly as the feed's own query would (ties in time broken by id)."""
+    bulk_reports(3, title="Lain hal")
+    bulk_reports(7, title="Sampah menumpuk", start=timezone.now() - timedelta(hours=1))
+    # Two at the very same moment: the id breaks the tie.
+    market = bulk_reports(2, title="Sampah di pasar", start=timezone.now() - timedelta(hours=3))
+    Report.objects.filter(pk__in=[r.pk for r in market]).update(submitted_at=market[0].submitted_at)
+    filters = FeedFilters(q="sampah")
+    matches = search.search_matches(filters)
+    assert matches.count == 9 and matches.keys is not None
+
+    def walk(**cursor: Any) -> tuple[list[int], search.FeedPage]:
+        by_query = report_feed(filters=filters, size=2, **cursor)
+        by_matches = report_feed(filters=filters, size=2, matches=matches, **cursor)
+        assert (by_matches.older, by_matches.newer) == (by_query.older, by_query.newer)
+        assert [r.pk for r in by_matches.reports] == [r.pk for r in by_query.reports]
+        return [r.pk for r in by_query.reports], by_query
+
+    seen, page = walk()
+    while page.older is not None:
+        ids, page = walk(before=page.older)
+        seen += ids
+    assert len(seen) == len(set(seen)) == 9
+    while page.newer is not None:
+        _ids, page = walk(after=page.newer)
+    assert search.search_matches(FeedFilters(q="")).keys is None
 
 
 def test_the_search_triggers_survive_every_later_migration() -> None:

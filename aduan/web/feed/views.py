@@ -76,7 +76,8 @@ def feed(request: HttpRequest) -> HttpResponse:
     form.is_valid()  # invalid filters are shown and left out; the others apply
     data = form.cleaned_data
     filters = form.filters()
-    found = search.result_count(filters)
+    matches = search.search_matches(filters)
+    found = matches.count
     if form.by_relevance():
         ranked = search.report_feed_ranked(filters=filters, page=data.get("halaman") or 1)
         reports = ranked.reports
@@ -86,7 +87,11 @@ def feed(request: HttpRequest) -> HttpResponse:
         first_url = _page_url(request) if number > 2 else None
     else:
         page = search.report_feed(
-            filters=filters, before=data.get("sebelum"), after=data.get("sesudah"), found=found
+            filters=filters,
+            before=data.get("sebelum"),
+            after=data.get("sesudah"),
+            found=found,
+            matches=matches,
         )
         reports = page.reports
         older_url = _page_url(request, sebelum=str(page.older)) if page.older else None
