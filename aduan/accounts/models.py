@@ -46,6 +46,12 @@ class User(AbstractUser):
     def is_staff_member(self) -> bool:
         return self.role != self.Role.CITIZEN
 
+    @property
+    def needs_second_factor(self) -> bool:
+        """More than a citizen's powers (a staff role, or a superuser): such an
+        account signs in at the staff sign-in, with a second factor, and nowhere else."""
+        return self.is_staff_member or self.is_superuser
+
 
 class OneTimeCode(models.Model):
     """A six-digit code sent to a phone number or e-mail address to prove it is the

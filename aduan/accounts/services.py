@@ -653,7 +653,7 @@ def report_code_request(
 def _staff_identity(kind: str, value: str, user: User | None) -> bool:
     """The identity is a staff member's: as their account's verified identity, or
     as the e-mail address of a staff account (staff sign in with a username)."""
-    if user is not None and (user.is_staff_member or user.is_superuser):
+    if user is not None and user.needs_second_factor:
         return True
     if kind != ChannelIdentity.Kind.EMAIL:
         return False

@@ -33,7 +33,7 @@ from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
-from aduan.lib.clientaddress import client_address
+from aduan.lib.clientaddress import address_parse, client_address
 from aduan.lib.crypto import lookup_hash
 from aduan.lib.errors import AduanError, InvalidInput
 from aduan.reporters.services import identity_parse
@@ -177,13 +177,10 @@ def account_id(identifier: str) -> str:
 def address_id(address: str) -> str:
     """The address as one budget: an IPv6 client holds a whole /64, so the /64 is
     the address; an unknown address ("") is one shared budget."""
-    try:
-        parsed = ipaddress.ip_address(address)
-    except ValueError:
+    parsed = address_parse(address)  # IPv4 written inside IPv6 is IPv4
+    if parsed is None:
         return "unknown"
     if isinstance(parsed, ipaddress.IPv6Address):
-        if parsed.ipv4_mapped is not None:
-            return str(parsed.ipv4_mapped)
         return str(ipaddress.IPv6Network((parsed, 64), strict=False))
     return str(parsed)
 

@@ -20,7 +20,7 @@ from aduan.lib.errors import InvalidInput, NotPermitted
 def needs_second_factor(user: Any) -> bool:
     """An account with more than a citizen's powers (a staff role, or a superuser):
     it signs in at the staff sign-in, with a second factor, and nowhere else."""
-    return isinstance(user, User) and (user.is_staff_member or user.is_superuser)
+    return isinstance(user, User) and user.needs_second_factor
 
 
 def is_staff_verified(user: Any) -> bool:

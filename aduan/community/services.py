@@ -17,7 +17,7 @@ from aduan.community.models import (
     CommentAbuseReport,
     Support,
 )
-from aduan.lib.errors import InvalidInput, NotPermitted
+from aduan.lib.errors import AduanError, InvalidInput, NotPermitted
 from aduan.lib.text import clean_text
 from aduan.reports.models import Report
 from aduan.reports.policy import PUBLIC, Actor, View, is_owner, report_view
@@ -61,18 +61,33 @@ def _national_admin(actor: Actor) -> User:
     return user
 
 
-@transaction.atomic
-def support_add(*, actor: Actor, report: Report, now: datetime | None = None) -> bool:
-    """The actor supports the report; False when they already did (a second click,
-    a form sent twice: the count moves once)."""
-    user = _citizen(actor)
-    _require_open(report)
+def _not_own(actor: Actor, report: Report) -> None:
     if is_owner(actor, report):
         # Support measures how many others share the problem; the reporter is counted
         # by the report itself.
         raise NotPermitted(
             _("Anda tidak dapat mendukung laporan Anda sendiri."), code="support_own_report"
         )
+
+
+def may_support(*, actor: Actor, report: Report) -> bool:
+    """Would support_add take the actor's support (the page shows the button)?"""
+    try:
+        _citizen(actor)
+        _require_open(report)
+        _not_own(actor, report)
+    except AduanError:
+        return False
+    return True
+
+
+@transaction.atomic
+def support_add(*, actor: Actor, report: Report, now: datetime | None = None) -> bool:
+    """The actor supports the report; False when they already did (a second click,
+    a form sent twice: the count moves once)."""
+    user = _citizen(actor)
+    _require_open(report)
+    _not_own(actor, report)
     _support, created = Support.objects.get_or_create(
         report=report, user=user, defaults={"created_at": now or timezone.now()}
     )

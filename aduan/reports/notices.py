@@ -34,7 +34,7 @@ from aduan.reports.models import (
     ReportEvent,
     State,
 )
-from aduan.reports.policy import Actor, View, report_link_key, report_view
+from aduan.reports.policy import Actor, View, report_link_key, report_view, status_access
 from aduan.reports.tracking import tracking_number_display
 
 # The outbox channel that reaches each kind of identity.
@@ -343,13 +343,17 @@ def _staff_told(
     e-mail to those with an address: its number, the deadline and a link to its case
     page (or to the page ``link`` gives for that user), nothing of the reporter."""
     sent: list[Message] = []
+    agency = report.agency.name if report.agency_id and report.agency else ""
     values = {
         "number": tracking_number_display(report.tracking_number),
         "url": site_url(reverse("backoffice:case", args=[report.tracking_number])),
         "by": by,
-        "agency": report.agency.name if report.agency_id and report.agency else "",
     }
     for user in staff:
+        # The agency of a confidential report is part of what it is about: named only
+        # to those the policy shows it (not a supervisor's number-and-deadline view).
+        shown = status_access(Actor.for_user(user, verified=True), report).agency
+        values["agency"] = agency if shown else "—"
         if link is not None:
             values["url"] = link(user)
         language = _language(user)

@@ -88,7 +88,10 @@ def _escalate(report: Report, now: datetime) -> None:
 
 
 def _active_staff(query: Q) -> list[User]:
-    return list(User.objects.filter(query, is_active=True).order_by("pk"))
+    # With the reporter row each is read with (Actor.for_user asks for it).
+    return list(
+        User.objects.filter(query, is_active=True).select_related("reporter").order_by("pk")
+    )
 
 
 def _responsible(report: Report) -> list[User]:

@@ -65,6 +65,11 @@ def test_an_escalation_notice_links_to_a_page_its_recipient_opens(
         assert "Lubang besar" not in listed  # nothing of its content
     else:
         assert supervisor_link == f"/kantor/laporan/{report.tracking_number}"
+    # The handling agency is named to whoever the policy shows it: never to a
+    # supervisor who sees a confidential report by number and deadline only.
+    assert report.agency is not None and cast.national.user is not None
+    assert report.agency.name in _in_app(cast.national.user).body
+    assert (report.agency.name in _in_app(cast.supervisor.user).body) is not confidential
 
 
 def test_a_merge_notice_links_to_the_report_that_goes_on(

@@ -10,7 +10,7 @@ from django.urls import reverse
 from aduan.community import selectors, services
 from aduan.community.models import COMMENT_MAX_LENGTH
 from aduan.reports.models import Report
-from aduan.reports.policy import Actor, is_owner
+from aduan.reports.policy import Actor
 
 # The tag of the messages the community's actions leave: the panel shows them, by
 # the supports and comments; the page shows every other message once, at its top.
@@ -36,10 +36,7 @@ def community_context(request: HttpRequest, actor: Actor, report: Report) -> dic
             "support_count": report.support_count,
             "supported": selectors.supports(actor=actor, report=report),
             "signed_in": actor.user is not None,
-            # Nobody supports their own report (aduan.community.services refuses it).
-            "can_support": actor.user is not None
-            and actor.role == "citizen"
-            and not is_owner(actor, report),
+            "can_support": services.may_support(actor=actor, report=report),
             "is_moderator": actor.role == "national_admin",
             "login_url": f"{reverse('web:login')}?{urlencode({'next': back})}",
             "comments": comments,
