@@ -5,10 +5,15 @@ contact they gave; only the staff member who entered it prints the receipt again
 from typing import Any
 
 import pytest
+from django.conf import settings
+from django.test import Client
+from django.utils.html import escape
 
+from aduan.lib.qr import qr_svg
 from aduan.outbox.models import Message
 from aduan.reporters.models import ChannelIdentity
 from aduan.reports.models import Action, Channel, Report, State
+from aduan.reports.notices import report_follow_url
 from aduan.reports.tracking import tracking_number_display
 from tests.backoffice.conftest import StaffClient, client_of
 from tests.reports.conftest import Cast
@@ -56,6 +61,26 @@ def test_a_walk_in_report_is_entered_and_its_receipt_printed(
     page = client.get(response["Location"]).content.decode()
     assert tracking_number_display(report.tracking_number) in page
     assert "CEK" in page and "Jembatan kayu di Kesambi lapuk" in page
+
+
+def test_the_printed_receipt_carries_the_reports_own_link_and_its_code(
+    cast: Cast, staff_client: StaffClient, client: Client
+) -> None:
+    staff = client_of(staff_client, cast.agency_admin)
+    response = staff.post("/kantor/loket", _walk_in(contact=""))
+    report = Report.objects.get()
+    page = staff.get(response["Location"]).content.decode()
+    link = report_follow_url(report)
+    assert link.startswith(settings.SITE_URL) and "?k=" in link
+    assert f'href="{escape(link)}"' in page
+    # The link drawn as a QR code here (inline SVG, nothing fetched), labelled.
+    assert qr_svg(link, title="Kode QR tautan laporan ini", scale=3) in page
+    # The citizen without a phone follows it from the slip: the report as its
+    # reporter reads it, before anyone has verified it.
+    followed = client.get(link.removeprefix(settings.SITE_URL))
+    assert followed.status_code == 200
+    assert "Jembatan kayu di Kesambi lapuk" in followed.content.decode()
+    assert "Jembatan kayu" not in client.get(f"/laporan/{report.tracking_number}").content.decode()
 
 
 def test_without_a_contact_the_receipt_is_all_the_citizen_takes(

@@ -4,12 +4,15 @@ the receipt with its tracking number."""
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from aduan.backoffice.auth import staff_required
 from aduan.intake.selectors import counter_region
 from aduan.intake.services import COUNTER_ROLES, intake_counter, intake_counter_receipt
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
+from aduan.lib.qr import qr_svg
+from aduan.reports.notices import report_follow_url
 from aduan.reports.policy import Actor
 from aduan.reports.tracking import tracking_number_display
 
@@ -73,10 +76,12 @@ def counter_receipt(request: HttpRequest, number: str) -> HttpResponse:
         report = intake_counter_receipt(staff=actor, number=number)
     except NotFound:
         raise Http404 from None
+    follow_url = report_follow_url(report)
     context = {
         "report": report,
         "number": tracking_number_display(report.tracking_number),
-        "site_url": settings.SITE_URL,
+        "follow_url": follow_url,
+        "follow_qr": qr_svg(follow_url, title=_("Kode QR tautan laporan ini"), scale=3),
         "sms_code": settings.SMS_SHORTCODE,
     }
     return render(request, "backoffice/counter/receipt.html", context)
