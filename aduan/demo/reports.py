@@ -54,6 +54,7 @@ from aduan.demo.timeline import (
 from aduan.lib.crypto import lookup_hash
 from aduan.lib.db import planner_statistics_refresh
 from aduan.lib.errors import NotPermitted
+from aduan.lib.text import title_from_text
 from aduan.reference.services import NATIONAL_ADMIN_CODE, local_government_code
 from aduan.regions import codes
 from aduan.regions.models import Region
@@ -69,6 +70,7 @@ from aduan.reports.models import (
     State,
 )
 from aduan.reports.policy import PUBLIC_STATES
+from aduan.reports.services import change_line
 from aduan.reports.tracking import check_digit
 from aduan.routing.selectors import RoutingTable
 
@@ -126,6 +128,8 @@ CHANNEL_WEIGHTS = (34, 30, 16, 8, 9, 3)
 # Reporters who come back: the share of reports by someone who reported before.
 RETURNING = 0.25
 RECENT_REPORTERS = 5_000
+# Doors that bring text only: the verifier completes the report (_arrived_bare).
+BARE_CHANNELS = frozenset({Channel.SMS, Channel.EMAIL, Channel.X})
 IDENTITY_KINDS: dict[str, str] = {
     Channel.SMS: ChannelIdentity.Kind.PHONE,
     Channel.EMAIL: ChannelIdentity.Kind.EMAIL,
@@ -202,6 +206,8 @@ class World:
     cumulative_population: list[int]
     category_ids: dict[str, int]
     category_names: dict[int, str]
+    # Every regency's, district's and village's name, by code.
+    region_names: dict[str, str]
     local_agencies: dict[str, int]
     book: DemoBook
     routing: RoutingTable
@@ -239,7 +245,7 @@ class World:
 
 def world_load() -> World:
     """Everything the generator reads: a few queries, ~90,000 region rows."""
-    places = _places()
+    places, region_names = _places()
     regencies = [
         Regency(
             code=region.code,
@@ -261,15 +267,18 @@ def world_load() -> World:
         cumulative_population=list(itertools.accumulate(r.population for r in regencies)),
         category_ids={code: pk for code, pk, _name in categories},
         category_names={pk: name for _code, pk, name in categories},
+        region_names={**region_names, **{r.code: r.name for r in regencies}},
         local_agencies=dict(local.values_list("code", "id")),
         book=DemoBook(),
         routing=RoutingTable.load(),
     )
 
 
-def _places() -> dict[str, list[Place]]:
-    """The districts and villages of every regency, named as people write them."""
+def _places() -> tuple[dict[str, list[Place]], dict[str, str]]:
+    """The districts and villages of every regency, named as people write them,
+    and each one's name by code."""
     places: dict[str, list[Place]] = {}
+    names: dict[str, str] = {}
     districts: dict[str, str] = {}
     rows = (
         Region.objects.filter(level__in=[codes.DISTRICT, codes.VILLAGE])
@@ -284,10 +293,20 @@ def _places() -> dict[str, list[Place]]:
             kind = "Kelurahan" if code[-4] == "1" else "Desa"
             label = f"{kind} {name}, Kecamatan {districts.get(code[:8], '')}"
         places.setdefault(code[:5], []).append(Place(code, label, latitude, longitude))
-    return places
+        names[code] = name
+    return places, names
 
 
 # -- one report -------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Case:
+    type: str
+    region_id: str
+    address: str
+    latitude: float | None
+    longitude: float | None
 
 
 @dataclass
@@ -300,6 +319,9 @@ class Draft:
     template: texts.Template | None = None
     # The report this one repeats (merged into it at verification).
     original: "Draft | None" = None
+    # What the case is, whatever the report arrived with (SMS, e-mail and X
+    # bring text only): its type and place, which a duplicate repeats.
+    case: "Case | None" = None
     # The public's voice: (supporter's index in the pool, when) and (…, text, when).
     supports: list[tuple[int, datetime]] = field(default_factory=list)
     comments: list[tuple[int, str, datetime]] = field(default_factory=list)
@@ -373,8 +395,9 @@ def _draft(
 ) -> Draft:
     correction = None
     if original is not None:  # the same case, seen by someone else a little later
-        report_type, template = original.report.type, _template_like(rng, original)
-        regency = world.regency(str(original.report.region_id)[:5])
+        assert original.case is not None
+        report_type, template = original.case.type, _template_like(rng, original)
+        regency = world.regency(original.case.region_id[:5])
         submitted = original.report.submitted_at + timedelta(hours=rng.randint(2, 240))
     elif story is not None:
         regency = world.regency(story.regency)
@@ -392,19 +415,27 @@ def _draft(
     route = world.route(category_id, regency.code, report_type)
     report, words = _report(rng, template, regency, report_type, category_id, route, story=story)
     if original is not None:  # the same place, in other words
-        _same_place(report, original.report)
+        _same_place(report, original.case)
         words = {**words, **original.history.words}
         report.title = fill(rng, template.title, **words)[:150]
         report.body = fill(rng, template.body, **words)
-    if story is None and original is None and rng.random() < WRONG_CATEGORY:
+    case = Case(
+        report.type, str(report.region_id), report.address, report.latitude, report.longitude
+    )
+    wrong = story is None and original is None and rng.random() < WRONG_CATEGORY
+    if wrong and report.channel not in BARE_CHANNELS:
         # The citizen files it under a wrong category; the verifier corrects it.
         picked = world.category_ids[texts.mistake(template.category)]
-        correction = Correction(category_id, _correction_note(world, picked, category_id))
+        names = world.category_names
+        line = change_line(_("Kategori"), names[picked], names[category_id])
+        correction = Correction({"category_id": category_id}, line)
         report.category_id = picked
+    if report.channel in BARE_CHANNELS:
+        correction = _arrived_bare(world, report)
     history = History(
         report, world.book, wording=texts.wording(template.category, report_type), words=words
     )
-    draft = Draft(history, template=template, original=original)
+    draft = Draft(history, template=template, original=original, case=case)
     reporters.assign(rng, draft)
     role = "national_admin" if report.channel == Channel.COUNTER else "citizen"
     draft.history.submit(submitted, role=role)
@@ -424,15 +455,40 @@ def _draft(
     return draft
 
 
-def _correction_note(world: World, picked: int, category_id: int) -> str:
+def _arrived_bare(world: World, report: Report) -> Correction:
+    """An SMS, e-mail or X post as the intake makes it: a complaint with a title
+    from its text (an e-mail's subject is its title), no category, region, point,
+    address or agency hint; what the verifier sets from the text, as
+    report_classify would."""
     names = world.category_names
-    return f"Kategori diperbaiki: {names[picked]} → {names[category_id]}."
+    lines = []
+    changes: dict[str, object] = {}
+    if report.type != ReportType.COMPLAINT:
+        changes["type"] = report.type
+        lines.append(change_line(_("Jenis"), ReportType.COMPLAINT.label, report.get_type_display()))
+        report.type = ReportType.COMPLAINT
+    changes["category_id"] = report.category_id
+    lines.append(change_line(_("Kategori"), "—", names[report.category_id]))
+    changes["region_id"] = report.region_id
+    place = f"{world.region_names[report.region_id]} ({report.region_id})"
+    lines.append(change_line(_("Wilayah"), "—", place))
+    if report.channel != Channel.EMAIL:
+        arrived = title_from_text(report.body)
+        if arrived != report.title:
+            changes["title"] = report.title
+            lines.append(change_line(_("Judul"), arrived, report.title))
+        report.title = arrived
+    report.category_id = report.region_id = report.agency_hint_id = None
+    report.latitude = report.longitude = None
+    report.address = ""
+    return Correction(changes, "\n".join(str(line) for line in lines))
 
 
 def _template_like(rng: random.Random, original: Draft) -> texts.Template:
     """Another citizen's words for the same case: a template of the same category."""
     assert original.template is not None
-    pool = _TEMPLATES_BY_CATEGORY[(original.report.type, original.template.category)]
+    assert original.case is not None
+    pool = _TEMPLATES_BY_CATEGORY[(original.case.type, original.template.category)]
     return rng.choice(pool)
 
 
@@ -446,7 +502,7 @@ for _type, _pool in (
         _TEMPLATES_BY_CATEGORY.setdefault((_type, _each.category), []).append(_each)
 
 
-def _same_place(report: Report, original: Report) -> None:
+def _same_place(report: Report, original: Case) -> None:
     report.region_id, report.address = original.region_id, original.address
     report.latitude, report.longitude = original.latitude, original.longitude
 

@@ -114,11 +114,12 @@ class History:
         }
         self._move(Action.DISPOSE, at, changes, role="national_admin")
 
-    def classify(self, at: datetime, category_id: int, reason: str) -> None:
-        """The verifier corrects the category the citizen picked (the services'
-        CLASSIFY at verification): the report waits on, its category changes."""
+    def classify(self, at: datetime, correction: "Correction") -> None:
+        """The verifier completes or corrects the report (the services' CLASSIFY
+        at verification): the report waits on, the fields change, the event lists
+        each change as the service writes it."""
         self._move(
-            Action.CLASSIFY, at, {"category_id": category_id}, role="national_admin", reason=reason
+            Action.CLASSIFY, at, correction.changes, role="national_admin", body=correction.body
         )
 
     def request_info(self, at: datetime, reason: str) -> None:
@@ -363,10 +364,12 @@ USUAL = Pace(first=((60, 0, 3), (22, 4, 5), (13, 6, 12), (4, 13, 30), (1, -1, -1
 
 @dataclass(frozen=True, slots=True)
 class Correction:
-    """The category the verifier sets in place of the citizen's, and the note."""
+    """What the verifier sets in place of what the report came with: the right
+    category for a citizen's wrong pick; for SMS, e-mail and X, which bring only
+    text, its type, category, region and title. ``body``: the event's lines."""
 
-    category_id: int
-    reason: str
+    changes: dict[str, object]
+    body: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,8 +430,12 @@ def _verify(history: History, plan: Walk, previous: datetime) -> datetime | None
         return None
     roll = rng.random()
     if plan.duplicate and route.target is not None:
-        # Merged as report_archive merges: archived as a duplicate of the original
-        # (the writer sets duplicate_of once the original has its id).
+        # Completed (when it came bare), then merged as report_archive merges:
+        # archived as a duplicate of the original (the writer sets duplicate_of
+        # once the original has its id).
+        at = _corrected(history, plan, at)
+        if at is None:
+            return None
         history.archive(at, ArchiveReason.DUPLICATE, texts.DUPLICATE_NOTE)
         return at
     if route.target is None or (not plan.story and roll < 0.06):
@@ -437,20 +444,27 @@ def _verify(history: History, plan: Walk, previous: datetime) -> datetime | None
     elif not plan.story and roll < 0.13 and history.info_requests == 0:
         history.request_info(at, rng.choice(texts.REQUEST_INFO_REASONS))
     else:
-        correction = plan.correction
-        if correction is not None and history.report.category_id != correction.category_id:
-            # Corrected, then sent on a minute later (both before "now", or neither).
-            sent = _when(at + MINUTE, at, plan)
-            if sent is None:
-                return None
-            history.classify(at, correction.category_id, correction.reason)
-            at = sent
+        at = _corrected(history, plan, at)
+        if at is None:
+            return None
         if route.wrong is not None and not plan.story and history.bounces == 0 and roll < 0.19:
             history.dispose(at, route.wrong, with_unit=False, inspect=False)
         else:
             inspect = history.report.type == "complaint" and rng.random() < 0.04
             history.dispose(at, route.target, with_unit=rng.random() < 0.5, inspect=inspect)
     return at
+
+
+def _corrected(history: History, plan: Walk, at: datetime) -> datetime | None:
+    """Completed or corrected once, at the first verification that sends it on,
+    and the next step a minute later (both before "now", or neither)."""
+    correction = plan.correction
+    if correction is None or any(e.action == Action.CLASSIFY for e in history.events):
+        return at
+    then = _when(at + MINUTE, at, plan)
+    if then is not None:
+        history.classify(at, correction)
+    return then
 
 
 def _archive_reason(rng: random.Random) -> str:

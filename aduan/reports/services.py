@@ -433,7 +433,7 @@ def report_classify(
             raise InvalidInput(_("Jenis laporan tidak dikenal."), code="unknown_type", field="type")
         changes["type"] = type
         lines.append(
-            _change_line(_("Jenis"), ReportType(report.type).label, ReportType(type).label)
+            change_line(_("Jenis"), ReportType(report.type).label, ReportType(type).label)
         )
     if category is not None:
         new_category = _category(category)
@@ -442,7 +442,7 @@ def report_classify(
         if new_category.pk != report.category_id:
             changes["category"] = new_category
             old = report.category.label if report.category else "—"
-            lines.append(_change_line(_("Kategori"), old, new_category.label))
+            lines.append(change_line(_("Kategori"), old, new_category.label))
     if region is not None:
         code = _region_code(region)
         if code is None:
@@ -451,12 +451,12 @@ def report_classify(
             place = Region.objects.get(pk=code)
             changes["region"] = place
             was = f"{report.region.name} ({report.region_id})" if report.region else "—"
-            lines.append(_change_line(_("Wilayah"), was, f"{place.name} ({code})"))
+            lines.append(change_line(_("Wilayah"), was, f"{place.name} ({code})"))
     if title is not None:
         new_title = _text(title, field="title", maximum=TITLE_MAX)
         if new_title != report.title:
             changes["title"] = new_title
-            lines.append(_change_line(_("Judul"), report.title, new_title))
+            lines.append(change_line(_("Judul"), report.title, new_title))
     if not changes:
         return None
     return _transition(
@@ -470,7 +470,8 @@ def report_classify(
     )
 
 
-def _change_line(field: object, before: object, after: object) -> str:
+def change_line(field: object, before: object, after: object) -> str:
+    """One line of a CLASSIFY event: "field: before → after" ("—" for nothing)."""
     return f"{field}: {before} → {after}"
 
 

@@ -18,11 +18,13 @@ from aduan.categories.models import Category
 from aduan.community.models import Comment, Support
 from aduan.demo import texts
 from aduan.demo.reports import (
+    BARE_CHANNELS,
     demo_reports_create,
     reports_generate,
     world_load,
 )
 from aduan.lib import contacts, crypto
+from aduan.lib.text import title_from_text
 from aduan.regions import codes
 from aduan.regions.models import Region
 from aduan.reporters.models import ChannelIdentity, Reporter
@@ -36,6 +38,7 @@ from aduan.reports.models import (
     DeadlinePolicy,
     Report,
     ReportEvent,
+    ReportType,
     State,
 )
 from aduan.reports.policy import PUBLIC_STATES
@@ -263,7 +266,11 @@ def test_types_channels_and_regions_are_mixed(reports: list[Report]) -> None:
     }
     provinces = {r.region_id[:2] for r in reports if r.region_id}
     assert len(provinces) > 15
-    assert all(r.region_id and r.title and r.body for r in reports)
+    assert all(r.title and r.body for r in reports)
+    # Only a report that came by SMS, e-mail or X and waits to be completed at
+    # verification has no place or category.
+    bare = [r for r in reports if r.region_id is None or r.category_id is None]
+    assert all(r.channel in BARE_CHANNELS and not _classified(r) for r in bare)
 
 
 def test_some_reporters_report_again(reports: list[Report]) -> None:
@@ -323,6 +330,11 @@ def test_the_same_seed_makes_the_same_reports(seeded: int, db: None) -> None:
 # -- reports that read true -------------------------------------------------------
 
 
+def _classified(report: Report) -> ReportEvent | None:
+    events = report.timeline  # type: ignore[attr-defined]
+    return next((e for e in events if e.action == Action.CLASSIFY), None)
+
+
 def _text(report: Report) -> str:
     return f"{report.title} {report.body}".lower()
 
@@ -350,6 +362,8 @@ def test_each_report_text_has_its_category_vocabulary(reports: list[Report]) -> 
     mistakes = {*texts.MISTAKES.values(), texts.MISTAKE_DEFAULT}
     verified = 0
     for report in reports:
+        if report.category_id is None:  # still as it came by SMS, e-mail or X
+            continue
         spoken = any(word in _text(report) for word in texts.KEYWORDS[_topic(report)])
         events = report.timeline  # type: ignore[attr-defined]
         if any(e.action == Action.DISPOSE for e in events):
@@ -360,16 +374,23 @@ def test_each_report_text_has_its_category_vocabulary(reports: list[Report]) -> 
     assert verified > COUNT * 0.8
 
 
+def _changes(event: ReportEvent) -> dict[str, tuple[str, str]]:
+    """A CLASSIFY event's lines, "field: before → after", by field."""
+    lines = (line.split(": ", 1) for line in event.body.splitlines())
+    return {field: tuple(change.split(" → ")) for field, change in lines}  # type: ignore[misc]
+
+
 def test_a_wrong_category_is_corrected_at_verification(reports: list[Report]) -> None:
     corrected = 0
     for report in reports:
-        events = report.timeline  # type: ignore[attr-defined]
-        classify = [e for e in events if e.action == Action.CLASSIFY]
-        if not classify:
+        event = _classified(report)
+        if event is None or report.channel in BARE_CHANNELS:
             continue
         corrected += 1
-        (event,) = classify
-        picked, final = event.reason.removeprefix("Kategori diperbaiki: ").rstrip(".").split(" → ")
+        events = report.timeline  # type: ignore[attr-defined]
+        assert [e.action for e in events].count(Action.CLASSIFY) == 1
+        assert set(_changes(event)) == {"Kategori"}
+        picked, final = _changes(event)["Kategori"]
         assert report.category is not None and final == report.category.name != picked
         assert event.actor_role == "national_admin" and event.from_state == event.to_state
         following = events[events.index(event) + 1]
@@ -380,11 +401,47 @@ def test_a_wrong_category_is_corrected_at_verification(reports: list[Report]) ->
     assert COUNT * 0.02 < corrected < COUNT * 0.12
 
 
+def test_sms_email_and_x_reports_are_completed_at_verification(reports: list[Report]) -> None:
+    """They bring text only, as the intake makes them; the verifier sets type,
+    category, region and (but for an e-mail's subject) a better title, on the
+    timeline as report_classify writes it, before sending the report on."""
+    completed = waiting = 0
+    for report in reports:
+        if report.channel not in BARE_CHANNELS:
+            continue
+        events = report.timeline  # type: ignore[attr-defined]
+        event = _classified(report)
+        if event is None:
+            waiting += 1
+            assert (report.category_id, report.region_id, report.latitude) == (None, None, None)
+            assert report.type == ReportType.COMPLAINT and not report.address
+            assert report.title == title_from_text(report.body) or report.channel == "email"
+            assert not any(e.action == Action.DISPOSE for e in events)
+            continue
+        completed += 1
+        changes = _changes(event)
+        assert report.category is not None and report.region is not None
+        assert changes["Kategori"] == ("—", report.category.name)
+        assert changes["Wilayah"] == ("—", f"{report.region.name} ({report.region_id})")
+        if report.type != ReportType.COMPLAINT:
+            assert changes["Jenis"] == ("Pengaduan", report.get_type_display())
+        if "Judul" in changes:
+            assert report.channel != "email"
+            assert changes["Judul"] == (title_from_text(report.body), report.title)
+        assert event.actor_role == "national_admin" and event.from_state == State.SUBMITTED
+        following = events[events.index(event) + 1]
+        assert following.action in (Action.DISPOSE, Action.ARCHIVE)
+        assert following.created_at - event.created_at == timedelta(minutes=1)
+    assert completed > COUNT * 0.2 and waiting > 0
+
+
 def test_one_street_and_one_place_per_report(reports: list[Report]) -> None:
     places = {str(r.region_id) for r in reports} | {str(r.region_id)[:8] for r in reports}
     names = dict(Region.objects.filter(code__in=places).values_list("code", "name"))
     regencies = dict(Region.objects.filter(level=codes.REGENCY).values_list("code", "name"))
     for report in reports:
+        if report.region_id is None:  # still as it came by SMS, e-mail or X
+            continue
         region = str(report.region_id)
         said = [report.title, report.body, report.address] + [
             e.body
@@ -407,6 +464,8 @@ def test_one_street_and_one_place_per_report(reports: list[Report]) -> None:
 def test_follow_ups_and_answers_fit_the_kind_of_work(reports: list[Report]) -> None:
     answers = 0
     for report in reports:
+        if report.category_id is None:  # never verified: no follow-up
+            continue
         wording = texts.wording(_code(report), report.type)
         for event in report.timeline:  # type: ignore[attr-defined]
             if event.action == Action.FOLLOW_UP:
