@@ -314,14 +314,14 @@ class Draft:
     """A report with its history, and the reporter (and identity) to create with it."""
 
     history: History
+    # What the case is, whatever the report arrived with (SMS, e-mail and X
+    # bring text only): its type and place, which a duplicate repeats.
+    case: Case
     reporter: Reporter | None = None
     identity: ChannelIdentity | None = None
     template: texts.Template | None = None
     # The report this one repeats (merged into it at verification).
     original: "Draft | None" = None
-    # What the case is, whatever the report arrived with (SMS, e-mail and X
-    # bring text only): its type and place, which a duplicate repeats.
-    case: "Case | None" = None
     # The public's voice: (supporter's index in the pool, when) and (…, text, when).
     supports: list[tuple[int, datetime]] = field(default_factory=list)
     comments: list[tuple[int, str, datetime]] = field(default_factory=list)
@@ -431,11 +431,11 @@ def _draft(
         correction = Correction({"category_id": category_id}, line)
         report.category_id = picked
     if report.channel in BARE_CHANNELS:
-        correction = _arrived_bare(world, report)
+        correction = _arrived_bare(world, report, category_id, case.region_id)
     history = History(
         report, world.book, wording=texts.wording(template.category, report_type), words=words
     )
-    draft = Draft(history, template=template, original=original, case=case)
+    draft = Draft(history, case, template=template, original=original)
     reporters.assign(rng, draft)
     role = "national_admin" if report.channel == Channel.COUNTER else "citizen"
     draft.history.submit(submitted, role=role)
@@ -455,7 +455,7 @@ def _draft(
     return draft
 
 
-def _arrived_bare(world: World, report: Report) -> Correction:
+def _arrived_bare(world: World, report: Report, category_id: int, region_id: str) -> Correction:
     """An SMS, e-mail or X post as the intake makes it: a complaint with a title
     from its text (an e-mail's subject is its title), no category, region, point,
     address or agency hint; what the verifier sets from the text, as
@@ -467,10 +467,10 @@ def _arrived_bare(world: World, report: Report) -> Correction:
         changes["type"] = report.type
         lines.append(change_line(_("Jenis"), ReportType.COMPLAINT.label, report.get_type_display()))
         report.type = ReportType.COMPLAINT
-    changes["category_id"] = report.category_id
-    lines.append(change_line(_("Kategori"), "—", names[report.category_id]))
-    changes["region_id"] = report.region_id
-    place = f"{world.region_names[report.region_id]} ({report.region_id})"
+    changes["category_id"] = category_id
+    lines.append(change_line(_("Kategori"), "—", names[category_id]))
+    changes["region_id"] = region_id
+    place = f"{world.region_names[region_id]} ({region_id})"
     lines.append(change_line(_("Wilayah"), "—", place))
     if report.channel != Channel.EMAIL:
         arrived = title_from_text(report.body)
@@ -487,7 +487,6 @@ def _arrived_bare(world: World, report: Report) -> Correction:
 def _template_like(rng: random.Random, original: Draft) -> texts.Template:
     """Another citizen's words for the same case: a template of the same category."""
     assert original.template is not None
-    assert original.case is not None
     pool = _TEMPLATES_BY_CATEGORY[(original.case.type, original.template.category)]
     return rng.choice(pool)
 

@@ -432,9 +432,7 @@ def report_classify(
         if type not in ReportType.values:
             raise InvalidInput(_("Jenis laporan tidak dikenal."), code="unknown_type", field="type")
         changes["type"] = type
-        lines.append(
-            change_line(_("Jenis"), ReportType(report.type).label, ReportType(type).label)
-        )
+        lines.append(change_line(_("Jenis"), ReportType(report.type).label, ReportType(type).label))
     if category is not None:
         new_category = _category(category)
         if new_category is None:
