@@ -59,6 +59,7 @@ from aduan.reference.services import NATIONAL_ADMIN_CODE, local_government_code
 from aduan.regions import codes
 from aduan.regions.models import Region
 from aduan.reporters.models import ChannelIdentity, Reporter
+from aduan.reports import search
 from aduan.reports.deadlines import Clock, policy_for
 from aduan.reports.models import (
     Action,
@@ -848,5 +849,7 @@ def demo_reports_create(
         for batch in _batches(drafts, BATCH_SIZE):
             _write(batch, fixes, supporters)
             bar.update(len(batch))
-    planner_statistics_refresh(Report, ReportEvent, Reporter, ChannelIdentity, Support, Comment)
+    planner_statistics_refresh(
+        Report, ReportEvent, Reporter, ChannelIdentity, Support, Comment, *search.index_tables()
+    )
     return missing

@@ -247,6 +247,14 @@ class Cursor:
 
 SEARCH_TABLE = "reports_report_search"
 FTS_TABLE = "reports_report_fts"
+
+
+def index_tables() -> list[str]:
+    """The search index's own tables to keep planner statistics of (PostgreSQL's;
+    SQLite's FTS5 table has none)."""
+    return [SEARCH_TABLE] if connection.vendor == "postgresql" else []
+
+
 # The feed counts its results up to this, then says "more than".
 COUNT_LIMIT = 1000
 # Results by relevance are paged by number, up to COUNT_LIMIT results.

@@ -32,3 +32,34 @@ def test_statistics_are_gathered() -> None:
     assert _statistics(table, forget=True) == 0
     planner_statistics_refresh(Region)
     assert _statistics(table) > 0
+
+
+def test_a_table_no_model_owns_is_named() -> None:
+    table = Region._meta.db_table
+    assert _statistics(table, forget=True) == 0
+    planner_statistics_refresh(table)
+    assert _statistics(table) > 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_postgresql_vacuums_when_no_transaction_is_open() -> None:
+    """After a bulk load outside a transaction (seed_demo, load_reference_data) the
+    tables are vacuumed too: a GIN index's pending list emptied, the visibility map
+    set, whether autovacuum runs on the server or not."""
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no VACUUM worth doing after a load")
+    table = Region._meta.db_table
+
+    def vacuums() -> int:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
+            cursor.execute(
+                "SELECT vacuum_count FROM pg_stat_user_tables WHERE relid = %s::regclass",
+                [table],
+            )
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+    before = vacuums()
+    planner_statistics_refresh(Region)
+    assert vacuums() == before + 1
