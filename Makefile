@@ -29,6 +29,7 @@ run: messages
 	$(MANAGE) migrate --no-input --verbosity=0
 	$(MANAGE) load_reference_data
 	$(MANAGE) seed_demo --reports 3000
+	$(MANAGE) triage_train --if-due
 	@echo
 	@echo "aduan is at http://$(ADDR)/  (API: http://$(ADDR)/api/v1/docs)  — Ctrl-C stops it."
 	@echo

@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "aduan.agencies",
     "aduan.categories",
     "aduan.routing",
+    "aduan.triage",
     "aduan.workdays",
     "aduan.reporters",
     "aduan.reports",
@@ -405,6 +406,8 @@ RATE_LIMITS = env_rates(
         # Following reports by number beyond a public one or one's own: unknown
         # numbers, status-only answers, per-report links (web, API, Open311).
         "lookup": "300/h",
+        # The portal's category suggestion as a citizen types (a request a pause).
+        "suggest": "600/h",
     },
 )
 # -- sign-in throttling (aduan/accounts/throttle.py) ----------------------------------
@@ -443,6 +446,47 @@ STATS_MIN_REPORTS = env_int("ADUAN_STATS_MIN_REPORTS", 10, minimum=1)
 STATS_CACHE_SECONDS = env_int("ADUAN_STATS_CACHE_SECONDS", 60, minimum=0)
 if not any(STATS_INDEX_WEIGHTS.values()):
     raise ImproperlyConfigured("ADUAN_STATS_INDEX_WEIGHTS: at least one weight must be above 0")
+
+# Triage's suggestions (aduan/triage/; docs/triage.md): learned from at least this
+# many verified reports (fewer: the routing table suggests alone), retrained by the
+# worker when the active model is this many hours old and history came since (0:
+# only `python -m aduan triage_train`); nothing shown below the confidence (in
+# percent); the verification page's and the portal's suggestions each on or off;
+# the automatic disposition off unless turned on, and then only above its own,
+# higher confidence (percent).
+TRIAGE_MIN_REPORTS = env_int("ADUAN_TRIAGE_MIN_REPORTS", 200, minimum=2)
+TRIAGE_TRAIN_HOURS = env_int("ADUAN_TRIAGE_TRAIN_HOURS", 24)
+TRIAGE_SUGGEST = env_bool("ADUAN_TRIAGE_SUGGEST", True)
+TRIAGE_SUGGEST_PORTAL = env_bool("ADUAN_TRIAGE_SUGGEST_PORTAL", True)
+TRIAGE_AUTO_DISPOSE = env_bool("ADUAN_TRIAGE_AUTO_DISPOSE", False)
+_min_confidence = env_int("ADUAN_TRIAGE_MIN_CONFIDENCE", 30)
+_auto_confidence = env_int("ADUAN_TRIAGE_AUTO_DISPOSE_CONFIDENCE", 90)
+for _name, _percent in (
+    ("ADUAN_TRIAGE_MIN_CONFIDENCE", _min_confidence),
+    ("ADUAN_TRIAGE_AUTO_DISPOSE_CONFIDENCE", _auto_confidence),
+):
+    if _percent > 100:
+        raise ImproperlyConfigured(f"{_name}: a percentage, 0 to 100; got {_percent}")
+TRIAGE_MIN_CONFIDENCE = _min_confidence / 100
+TRIAGE_AUTO_DISPOSE_CONFIDENCE = _auto_confidence / 100
+
+# Triage's duplicates and answer drafts (aduan/triage/duplicates.py, answers.py;
+# docs/triage.md): the window around a report in which a duplicate is looked for
+# (days before and after it), the lowest score (in percent) a candidate is shown
+# with on the case page, whether the portal shows a citizen similar open reports
+# before their report is sent and from which score, and whether officials are
+# offered their agency's earlier answers as starting points.
+TRIAGE_DUPLICATE_DAYS = env_int("ADUAN_TRIAGE_DUPLICATE_DAYS", 30, minimum=1)
+TRIAGE_DUPLICATE_MIN_SCORE = env_int("ADUAN_TRIAGE_DUPLICATE_MIN_SCORE", 50)
+TRIAGE_SIMILAR_BEFORE_SUBMIT = env_bool("ADUAN_TRIAGE_SIMILAR_BEFORE_SUBMIT", True)
+TRIAGE_SIMILAR_MIN_SCORE = env_int("ADUAN_TRIAGE_SIMILAR_MIN_SCORE", 80)
+TRIAGE_ANSWER_DRAFTS = env_bool("ADUAN_TRIAGE_ANSWER_DRAFTS", True)
+for _name, _score in (
+    ("ADUAN_TRIAGE_DUPLICATE_MIN_SCORE", TRIAGE_DUPLICATE_MIN_SCORE),
+    ("ADUAN_TRIAGE_SIMILAR_MIN_SCORE", TRIAGE_SIMILAR_MIN_SCORE),
+):
+    if _score > 100:
+        raise ImproperlyConfigured(f"{_name}: a percentage, 0 to 100; got {_score}")
 
 # The worker (python -m aduan worker): a job a worker claimed and did not finish
 # (it was killed) is another worker's after this many seconds.

@@ -81,6 +81,22 @@ def _access_log(now: datetime, stop: Callable[[], bool]) -> int:
     return report_access_purge(now=now)
 
 
+def _triage_train(now: datetime, stop: Callable[[], bool]) -> int:
+    from aduan.triage.services import triage_due, triage_train
+
+    # Retrained when the active model is ADUAN_TRIAGE_TRAIN_HOURS old and history
+    # came since; too little history stores nothing and is looked at again later.
+    if not triage_due(now=now):
+        return 0
+    return sum(result.model is not None for result in triage_train(now=now))
+
+
+def _triage_auto_dispose(now: datetime, stop: Callable[[], bool]) -> int:
+    from aduan.triage.services import triage_auto_dispose
+
+    return triage_auto_dispose(now=now)
+
+
 JOBS: tuple[Job, ...] = (
     Job("outbox", _outbox, every=1),
     Job("webhooks", _webhooks, every=5),
@@ -89,6 +105,9 @@ JOBS: tuple[Job, ...] = (
     Job("statistics", _stats, every=2),
     Job("idempotency keys", _idempotency_keys, every=3600),
     Job("access log", _access_log, every=3600),
+    Job("triage training", _triage_train, every=600),
+    # Off unless ADUAN_TRIAGE_AUTO_DISPOSE: then reports waiting for verification.
+    Job("triage automatic disposition", _triage_auto_dispose, every=30),
 )
 
 

@@ -401,3 +401,45 @@ class ReportAccess(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise ValueError("access log rows are removed only by the retention purge")
+
+
+class PairLabel(models.TextChoices):
+    """A national admin's decision about two reports."""
+
+    DUPLICATE = "duplicate", _("Duplikat")
+    NOT_DUPLICATE = "not_duplicate", _("Bukan duplikat")
+
+
+class DuplicatePair(models.Model):
+    """A labelled pair (DESIGN.md §7, "Triage learns"): every merge (``report`` was
+    archived as a duplicate of ``other``) and every "bukan duplikat" (``other`` is not
+    the same case as ``report``, and is no longer offered for it). Kept to measure the
+    duplicate finder's precision at the score it showed; append-only like the
+    timeline."""
+
+    # The unique constraint's index leads with report, and pair_other_label with other.
+    report = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="+", db_index=False)
+    other = models.ForeignKey(Report, on_delete=models.PROTECT, related_name="+", db_index=False)
+    label = models.CharField(max_length=16, choices=PairLabel.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_index=False,
+    )
+    # The finder's score for the pair when the decision was taken (None: it was not
+    # offered, e.g. a merge by a number typed in).
+    score = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["other", "label"], name="pair_other_label")]
+        constraints = [
+            models.UniqueConstraint(fields=["report", "other", "label"], name="pair_unique"),
+            models.CheckConstraint(condition=~Q(report=models.F("other")), name="pair_two_reports"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.report_id} {self.label} {self.other_id}"

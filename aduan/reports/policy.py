@@ -291,6 +291,10 @@ def event_reason(actor: Actor, report: Report, event: ReportEvent) -> str:
     return ""
 
 
+# Telling the duplicate finder that two reports are not the same case: the
+# national admin's, who merges duplicates (no timeline event, a labelled pair).
+NOT_DUPLICATE = "not_duplicate"
+
 _NATIONAL_ACTIONS = frozenset(
     {
         Action.DISPOSE,
@@ -299,6 +303,7 @@ _NATIONAL_ACTIONS = frozenset(
         Action.ARCHIVE,
         Action.INTERVENE,
         Action.IDENTITY_VIEWED,
+        NOT_DUPLICATE,
     }
 )
 _AGENCY_ADMIN_ACTIONS = frozenset({Action.ASSIGN, Action.REDISPOSE, Action.BOUNCE})
@@ -307,6 +312,9 @@ _REPORTER_ACTIONS = frozenset({Action.SUPPLY_INFO, Action.REPLY, Action.CONFIRM,
 _SYSTEM_ACTIONS = frozenset(
     {Action.EXPIRE_INFO, Action.AUTO_CLOSE, Action.OVERDUE, Action.ESCALATE}
 )
+# The triage's automatic disposition (ADUAN_TRIAGE_AUTO_DISPOSE, off by default)
+# completes and disposes a report as the system, on the timeline as such.
+_AUTOMATIC_ACTIONS = frozenset({Action.DISPOSE, Action.CLASSIFY})
 
 
 def can(actor: Actor, action: str, report: Report) -> bool:
@@ -314,6 +322,8 @@ def can(actor: Actor, action: str, report: Report) -> bool:
     it is the workflow's question.)"""
     if action in _SYSTEM_ACTIONS:
         return actor.role == "system"
+    if action in _AUTOMATIC_ACTIONS and actor.role == "system":
+        return True
     if action == Action.REMIND:
         return actor.role == "national_admin" or _supervises(actor, report)
     if action in _NATIONAL_ACTIONS or (action == Action.NOTE and actor.role == "national_admin"):

@@ -1,7 +1,7 @@
 """Reads of reports. Every list applies the access policy in its query."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
@@ -422,30 +422,6 @@ def report_days_left_many(
         clock = clocks.get(region) or clocks[None]
         days.append(report_working_days_left(report=report, now=now, clock=clock))
     return days
-
-
-def report_list_possible_duplicates(
-    *, actor: Actor, report: Report, days: int = 30, limit: int = 5
-) -> list[Report]:
-    """Reports that may be the same case, for the national admin to merge: the same
-    category in the same regency or city, submitted within ``days`` of it, in any
-    state but archived, that the actor may see. Newest first."""
-    if report.region_id is None or report.category_id is None:
-        return []
-    regency = ".".join(str(report.region_id).split(".")[:2])
-    window = timedelta(days=days)
-    return list(
-        _reports()
-        .filter(visible_q(actor), category_id=report.category_id)
-        .filter(Q(region_id=regency) | Q(region__code__startswith=f"{regency}."))
-        .filter(
-            submitted_at__gte=report.submitted_at - window,
-            submitted_at__lte=report.submitted_at + window,
-        )
-        .exclude(state=State.ARCHIVED)
-        .exclude(pk=report.pk)
-        .order_by("-submitted_at", "-id")[:limit]
-    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -42,6 +42,8 @@ from aduan.reports.models import (
     Channel,
     DeadlineKind,
     DeadlinePolicy,
+    DuplicatePair,
+    PairLabel,
     Report,
     ReportEvent,
     ReportType,
@@ -376,10 +378,12 @@ def report_dispose(
     needs_inspection: bool = False,
     category: str | None = None,
     channel: str = Channel.WEB,
+    reason: str = "",
     now: datetime | None = None,
 ) -> ReportEvent:
     """Verified and sent to the responsible agency (and unit): the agency's first
-    follow-up is due in its working days, completion by the type's deadline."""
+    follow-up is due in its working days, completion by the type's deadline.
+    ``reason``: why, for staff (the automatic disposition names its model)."""
     now = now or timezone.now()
     agency = _agency(agency_id, field="agency")
     assert agency is not None
@@ -404,7 +408,13 @@ def report_dispose(
     if new_category is not None:
         changes["category"] = new_category
     return _transition(
-        actor=actor, report=report, action=Action.DISPOSE, channel=channel, now=now, changes=changes
+        actor=actor,
+        report=report,
+        action=Action.DISPOSE,
+        channel=channel,
+        now=now,
+        changes=changes,
+        reason=reason,
     )
 
 
@@ -508,10 +518,14 @@ def report_archive(
     reason: str,
     note: str = "",
     duplicate_of: str | None = None,
+    score: float | None = None,
     channel: str = Channel.WEB,
     now: datetime | None = None,
 ) -> ReportEvent:
-    """Not handled, with a reason the reporter is told."""
+    """Not handled, with a reason the reporter is told. A merge (reason duplicate)
+    is kept as a labelled pair with ``score``, the duplicate finder's score for the
+    two when it offered the original (aduan/triage/duplicates.py), in the same
+    transaction."""
     now = now or timezone.now()
     if reason not in ArchiveReason.values or reason == ArchiveReason.NO_REPLY:
         raise InvalidInput(_("Alasan arsip tidak dikenal."), code="unknown_reason", field="reason")
@@ -524,14 +538,71 @@ def report_archive(
                 _("Laporan asli tidak ditemukan."), code="unknown_original", field="duplicate_of"
             )
     changes = {"archive_reason": reason, "duplicate_of": original, "closed_at": now, **NO_DEADLINE}
-    return _transition(
-        actor=actor,
+    note = _text(note, field="note", maximum=REASON_MAX, required=False)
+    with transaction.atomic():
+        event = _transition(
+            actor=actor,
+            report=report,
+            action=Action.ARCHIVE,
+            channel=channel,
+            now=now,
+            changes=changes,
+            reason=note,
+        )
+        if original is not None:
+            _pair_record(actor, report, original, PairLabel.DUPLICATE, score=score, now=now)
+    return event
+
+
+def report_not_duplicate(
+    *,
+    actor: Actor,
+    report: Report,
+    other: str,
+    score: float | None = None,
+    now: datetime | None = None,
+) -> DuplicatePair:
+    """The national admin says ``other`` (a tracking number) is not the same case as
+    ``report``: a labelled pair, with the finder's ``score`` for it, and the finder
+    no longer offers either report for the other. Said twice, it is kept once."""
+    now = now or timezone.now()
+    if not policy.can(actor, policy.NOT_DUPLICATE, report):
+        if policy.report_view(actor, report) == policy.View.NONE:
+            raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
+        raise NotPermitted()
+    number = tracking_number_parse(other)
+    found = Report.objects.filter(tracking_number=number).exclude(pk=report.pk).first()
+    if found is None or policy.report_view(actor, found) == policy.View.NONE:
+        raise InvalidInput(
+            _("Laporan pembanding tidak ditemukan."), code="unknown_other", field="other"
+        )
+    if score is not None and not 0.0 <= score <= 1.0:
+        raise InvalidInput(_("Skor tidak valid."), code="invalid_score", field="score")
+    with transaction.atomic():
+        existing = DuplicatePair.objects.filter(
+            report=report, other=found, label=PairLabel.NOT_DUPLICATE
+        ).first()
+        if existing is not None:
+            return existing
+        return _pair_record(actor, report, found, PairLabel.NOT_DUPLICATE, score=score, now=now)
+
+
+def _pair_record(
+    actor: Actor,
+    report: Report,
+    other: Report,
+    label: str,
+    *,
+    score: float | None,
+    now: datetime,
+) -> DuplicatePair:
+    return DuplicatePair.objects.create(
         report=report,
-        action=Action.ARCHIVE,
-        channel=channel,
-        now=now,
-        changes=changes,
-        reason=_text(note, field="note", maximum=REASON_MAX, required=False),
+        other=other,
+        label=label,
+        actor=actor.user,
+        score=None if score is None else round(float(score), 4),
+        created_at=now,
     )
 
 

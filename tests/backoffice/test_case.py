@@ -51,7 +51,8 @@ def test_possible_duplicates_are_listed(
     cast: Cast, national: Client, make_report: MakeReport, dispositioned: Callable[..., Report]
 ) -> None:
     report = make_report()
-    twin = dispositioned(title="Lubang yang sama")
+    # The same case told the same way (aduan/triage/duplicates.py scores it).
+    twin = dispositioned(title=report.title, body=report.body)
     archived = make_report(title="Sudah diarsip")
     services.report_archive(actor=cast.national, report=archived, reason="spam")
     elsewhere = make_report(location=services.Location(region="32.09"))

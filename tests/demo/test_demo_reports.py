@@ -482,7 +482,8 @@ def test_duplicates_are_merged_into_the_case_already_filed(reports: list[Report]
     for report in merged:
         original = report.duplicate_of
         assert original is not None and original.state != State.ARCHIVED
-        # Within what report_list_possible_duplicates proposes to the verifier.
+        # Near it and within the window the duplicate finder searches
+        # (aduan/triage/duplicates.py).
         assert report.category_id == original.category_id
         assert str(report.region_id)[:5] == str(original.region_id)[:5]
         assert timedelta(0) < report.submitted_at - original.submitted_at <= timedelta(days=30)

@@ -60,8 +60,9 @@ ATTACHMENTS = {
     "system": (True,) * 4,
 }
 ACTIONS: dict[str, set[str]] = {
-    Action.DISPOSE: {"national"},
-    Action.CLASSIFY: {"national"},
+    # The system too: the triage's automatic disposition (a deployment setting).
+    Action.DISPOSE: {"national", "system"},
+    Action.CLASSIFY: {"national", "system"},
     Action.REQUEST_INFO: {"national"},
     Action.ARCHIVE: {"national"},
     Action.INTERVENE: {"national"},

@@ -10,7 +10,7 @@ import pytest
 
 from aduan.categories.models import Category
 from aduan.lib.errors import InvalidInput, NotFound, NotPermitted
-from aduan.reports import selectors, services
+from aduan.reports import services
 from aduan.reports.errors import StaleReport, WrongState
 from aduan.reports.models import Action, Channel, Report, ReportEvent, State
 from aduan.reports.replay import report_replay
@@ -18,6 +18,7 @@ from aduan.routing.selectors import report_routing_suggest
 from aduan.stats.metrics import region_level
 from aduan.stats.models import Rollup
 from aduan.stats.services import stats_rebuild, stats_update_due
+from aduan.triage.duplicates import duplicate_candidates
 from tests.reports.conftest import Cast, MakeReport
 from tests.stats.test_rollups import snapshot
 
@@ -89,13 +90,18 @@ def test_routing_and_duplicates_read_the_new_category_and_place(
     earlier = make_report(now=START, location=services.Location(region="32.74.02"))
     report = _sms(make_report)
     assert report_routing_suggest(report=report) is None
-    assert selectors.report_list_possible_duplicates(actor=cast.national, report=report) == []
+    # By its words alone at first; then by its place and category too.
+    before = duplicate_candidates(actor=cast.national, report=report, min_score=0.0)
+    assert [c.report for c in before] == [earlier]
+    assert "kategori sama" not in before[0].reasons
     _classify(cast, report)
     suggestion = report_routing_suggest(report=report)
     assert suggestion is not None
     assert suggestion.agency == cast.kota and suggestion.unit == cast.pupr
-    duplicates = selectors.report_list_possible_duplicates(actor=cast.national, report=report)
-    assert duplicates == [earlier]
+    after = duplicate_candidates(actor=cast.national, report=report, min_score=0.0)
+    assert [c.report for c in after] == [earlier]
+    assert {"kabupaten/kota yang sama", "kategori sama"} <= set(after[0].reasons)
+    assert after[0].score != before[0].score
 
 
 def test_the_statistics_count_the_report_in_its_new_region_and_category(

@@ -23,5 +23,6 @@ urlpatterns = [
     ),
     path("laporan/<str:number>", views.case, name="case"),
     path("laporan/<str:number>/ingatkan", views.remind, name="remind"),
+    path("laporan/<str:number>/saran", views.suggestions, name="suggestions"),
     path("wilayah/cari", views.places, name="places"),
 ]

@@ -6,6 +6,7 @@ selectors, and renders; the rules live in those packages. A report a staff membe
 does not work on answers 404, never 403: it does not exist for them."""
 
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 
 from django.contrib import messages
@@ -57,6 +58,10 @@ from aduan.reports.policy import (
 )
 from aduan.reports.tracking import tracking_number_display
 from aduan.routing.selectors import Suggestion, report_routing_suggest
+from aduan.triage.answers import Draft, answer_drafts
+from aduan.triage.duplicates import Candidate, duplicate_candidates, duplicate_score_of
+from aduan.triage.selectors import Suggested, TriageSuggestion, triage_suggest
+from aduan.triage.services import triage_suggestion_record
 
 CASE_ROLES = frozenset({"national_admin", "agency_admin", "liaison", "supervisor"})
 
@@ -151,6 +156,8 @@ _PERFORM: dict[str, Perform] = {
         reason=ArchiveReason.DUPLICATE,
         duplicate_of=data["original"],
         note=data["note"],
+        # The finder's score for the pair, kept with the merge (a labelled pair).
+        score=duplicate_score_of(actor=actor, report=report, number=data["original"]),
     ),
     Action.INTERVENE: lambda actor, report, data: services.report_intervene(
         actor=actor, report=report, reason=data["reason"]
@@ -191,7 +198,13 @@ def _chosen_agency(request: HttpRequest, suggested: int | None) -> int | None:
 
 
 def _form(
-    action: str, request: HttpRequest, report: Report, suggested: int | None, *, bound: bool
+    action: str,
+    request: HttpRequest,
+    report: Report,
+    suggested: int | None,
+    *,
+    bound: bool,
+    triage: TriageSuggestion | None = None,
 ) -> Form:
     """An action's form; several share the page, so each field's id names its form."""
     kwargs: dict[str, Any] = {"auto_id": f"id_{action}_%s"}
@@ -204,6 +217,7 @@ def _form(
             region=place_of(report.region),
             title=report.title,
         )
+        kwargs["initial"].update(_prefill(report, triage))
     elif action == Action.DISPOSE:
         agency = _chosen_agency(request, suggested)
         kwargs["agencies"] = backoffice.agency_options()
@@ -296,6 +310,14 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
             status, error = failure.status, str(failure.message)
         else:
             card = reporter_card(reporter=reporter, access="contacts")
+    elif action == "not_duplicate":
+        try:
+            _not_duplicate(actor, report, request.POST.get("other", ""))
+        except AduanError as failure:
+            status, error = failure.status, str(failure.message)
+        else:
+            messages.success(request, str(_("Laporan itu tidak lagi diusulkan sebagai duplikat.")))
+            return redirect("backoffice:case", number=report.tracking_number)
     elif action in _FORMS:
         form = _form(action, request, report, suggested, bound=True)
         status = 400
@@ -323,6 +345,31 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
     context = _case_context(request, actor, report, suggestion, bound, card)
     context["action_error"] = error
     return render(request, "backoffice/cases/case.html", context, status=status)
+
+
+def _prefill(report: Report, triage: TriageSuggestion | None) -> dict[str, str]:
+    """What the report lacks (one from SMS, e-mail, X or the counter), filled in from
+    the suggestions for the admin to check: the likeliest category, and the place
+    read from the text. Nothing is set until the admin submits the form."""
+    if triage is None:
+        return {}
+    prefill: dict[str, str] = {}
+    if report.category is None and triage.categories:
+        prefill["category"] = triage.categories[0].code
+    if report.region is None and triage.place is not None:
+        # (Not a region that left the reference data since.)
+        with suppress(InvalidInput):
+            prefill["region"] = place_find(triage.place.code).choice
+    return prefill
+
+
+def _triage(request: HttpRequest, actor: Actor, report: Report) -> TriageSuggestion | None:
+    """The learned suggestions for whoever verifies the report; what is shown is
+    kept with the model that made it (once per model and suggestion)."""
+    triage = triage_suggest(actor=actor, report=report)
+    if triage is not None and request.method != "POST":
+        triage_suggestion_record(report=report, suggestion=triage)
+    return triage
 
 
 def _suggestion(actor: Actor, report: Report) -> Suggestion | None:
@@ -360,8 +407,9 @@ def _case_context(
     access = identity_access(actor, report)
     allowed = backoffice.report_staff_actions(actor=actor, report=report)
     suggested = suggestion.agency.pk if suggestion is not None else None
+    triage = _triage(request, actor, report)
     forms = {
-        name: bound.get(name) or _form(name, request, report, suggested, bound=False)
+        name: bound.get(name) or _form(name, request, report, suggested, bound=False, triage=triage)
         for name in _FORMS
         if _PERFORMS[name] in allowed
     }
@@ -383,9 +431,9 @@ def _case_context(
         "revealed": card is not None,
         "routing": national,
         "suggestion": suggestion,
-        "duplicates": (
-            reports.report_list_possible_duplicates(actor=actor, report=report) if national else []
-        ),
+        "triage": triage,
+        "duplicates": _duplicates(actor, report) if national else [],
+        "answer_drafts": _answer_drafts(actor, report, forms),
         "forms": forms,
         "agency_picker": _agency_picker(request, suggested) if Action.DISPOSE in forms else "",
         "outbox": messages_of_report(
@@ -397,6 +445,28 @@ def _case_context(
             else None
         ),
     }
+
+
+def _duplicates(actor: Actor, report: Report) -> list[Candidate]:
+    """Reports that may be the same case, for the national admin to merge or set
+    aside; none for an archived report (nothing left to merge)."""
+    if report.state == State.ARCHIVED:
+        return []
+    return duplicate_candidates(actor=actor, report=report)
+
+
+def _not_duplicate(actor: Actor, report: Report, other: str) -> None:
+    """'Bukan duplikat': kept as a labelled pair with the score the finder gave."""
+    score = duplicate_score_of(actor=actor, report=report, number=other)
+    services.report_not_duplicate(actor=actor, report=report, other=other, score=score)
+
+
+def _answer_drafts(actor: Actor, report: Report, forms: dict[str, Form]) -> list[Draft]:
+    """Earlier answers of the actor's agency to similar closed reports, for the
+    follow-up forms on the page (none when neither is)."""
+    if Action.FOLLOW_UP not in forms and Action.ANSWER not in forms:
+        return []
+    return answer_drafts(actor=actor, report=report)
 
 
 def _agency_picker(request: HttpRequest, suggested: int | None) -> str:
@@ -424,6 +494,45 @@ def remind(request: HttpRequest, number: str) -> HttpResponse:
             % {"number": tracking_number_display(report.tracking_number)},
         )
     return redirect(safe_next_url(request) or reverse(home_list(actor)))
+
+
+@require_GET
+@staff_required
+def suggestions(request: HttpRequest, number: str) -> HttpResponse:
+    """The case page's suggestions as JSON, for whoever verifies the report: the
+    learned categories and agencies, the routing table's agency, the place read from
+    the text and the possible duplicates (a read of the case, logged as one)."""
+    actor = _actor(request)
+    report = _case_get(actor, number)
+    triage = _triage(request, actor, report)
+    if triage is None:
+        raise Http404
+    report_access_record(
+        actor=actor, report=report, kind=AccessKind.CASE, address=client_address(request)
+    )
+    return JsonResponse(
+        {
+            "report": report.tracking_number,
+            "category_model": triage.category_version,
+            "agency_model": triage.agency_version,
+            "categories": [_suggested(item) for item in triage.categories],
+            "agencies": [_suggested(item) for item in triage.agencies],
+            "routing": triage.routing.agency.code if triage.routing is not None else None,
+            "place": (
+                {"code": triage.place.code, "confidence": round(triage.place.confidence, 4)}
+                if triage.place is not None
+                else None
+            ),
+            "duplicates": [
+                {"number": found.report.tracking_number, "score": round(found.score, 4)}
+                for found in _duplicates(actor, report)
+            ],
+        }
+    )
+
+
+def _suggested(item: Suggested) -> dict[str, object]:
+    return {"code": item.code, "name": item.name, "percent": item.percent, "words": item.words}
 
 
 @require_GET

@@ -323,3 +323,11 @@ class ReportContactForm(ServiceForm):
         help_text=_("Kode 6 angka dikirim ke sini. Contoh: 0812 3456 7890 atau nama@contoh.id"),
         widget=forms.TextInput(attrs={"autocomplete": "username", "spellcheck": "false"}),
     )
+
+
+class CategorySuggestForm(Form):
+    """What the citizen has written so far, sent by the report form's script for a
+    category suggestion (aduan/web/static/aduan/suggest.js)."""
+
+    title = forms.CharField(required=False, max_length=150)
+    body = forms.CharField(required=False, max_length=10_000)

@@ -11,6 +11,7 @@ urlpatterns = [
     path("lapor/kode/kirim-ulang", views.submit_resend, name="submit_resend"),
     path("lapor/kirim", views.submit_draft, name="submit_draft"),
     path("lapor/buang", views.submit_discard, name="submit_discard"),
+    path("lapor/saran-kategori", views.submit_suggest, name="submit_suggest"),
     path("laporan-saya", views.my_reports, name="my_reports"),
     path("laporan/<str:number>", views.report, name="report"),
     path("laporan/<str:number>/terkirim", views.submitted, name="submitted"),

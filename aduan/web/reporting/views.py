@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -37,10 +37,14 @@ from aduan.reports.policy import (
     event_reason,
     event_text,
 )
+from aduan.reports.search import category_ids
 from aduan.reports.tracking import tracking_number_display
+from aduan.triage.duplicates import Candidate, similar_open_reports
+from aduan.triage.selectors import category_suggest_for_draft
 from aduan.web.accounts.forms import CodeForm
 from aduan.web.feed.context import community_context
 from aduan.web.reporting.forms import (
+    CategorySuggestForm,
     ConfirmForm,
     DetailsForm,
     PlaceForm,
@@ -217,6 +221,10 @@ def submit(request: HttpRequest) -> HttpResponse:
         return _details_page(request, place, details, status=400)
     if not request.user.is_authenticated:
         return _draft_save(request, place, details)
+    if _similar_open(place.cleaned_data, details.cleaned_data, region=place.region):
+        # Probably reported already: the next step shows those reports before
+        # anything is filed (the draft keeps the files); sending stays one button.
+        return _draft_save(request, place, details)
     try:
         report = _report_submit(request, place, details)
     except AduanError as error:
@@ -250,6 +258,42 @@ def _report_submit(request: HttpRequest, place: PlaceForm, details: DetailsForm)
         anonymous=what["anonymous"],
         confidential=what["confidential"],
         files=what["attachments"],
+    )
+
+
+@require_POST
+@limited("suggest")
+def submit_suggest(request: HttpRequest) -> JsonResponse:
+    """The categories the report's text so far suggests, for the form's script
+    (progressive enhancement: without it the citizen's own choice stands). It reads
+    only the text sent — by POST, so it stays out of address logs — and answers
+    category names, never a report."""
+    form = CategorySuggestForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse(
+            {"error": str(_("Teks terlalu panjang.")), "suggestions": []}, status=400
+        )
+    found = category_suggest_for_draft(
+        title=form.cleaned_data["title"], body=form.cleaned_data["body"]
+    )
+    suggestions = [
+        {"category": item.code, "name": item.name, "group": item.group, "percent": item.percent}
+        for item in found
+    ]
+    return JsonResponse({"suggestions": suggestions})
+
+
+def _similar_open(where: dict[str, Any], what: dict[str, Any], *, region: str) -> list[Candidate]:
+    """Public reports still being handled that are probably the same case as the one
+    written (aduan/triage/duplicates.py): the citizen may support one instead."""
+    ids = category_ids(where.get("category") or "")
+    return similar_open_reports(
+        title=what.get("title") or "",
+        body=what.get("body") or "",
+        region_id=region or None,
+        category_id=ids[0] if ids else None,
+        latitude=what.get("latitude"),
+        longitude=what.get("longitude"),
     )
 
 
@@ -337,6 +381,16 @@ def _confirm_page(
         "expires_at": draft.expires_at,
         "error": error,
         "login_url": _login_url(request.path),
+        "similar_open": _similar_open(
+            {"category": written.category},
+            {
+                "title": written.title,
+                "body": written.body,
+                "latitude": written.latitude,
+                "longitude": written.longitude,
+            },
+            region=written.region,
+        ),
     }
     if row is not None:
         context.update(
