@@ -205,29 +205,41 @@ def _report_total() -> int:
     return Report.objects.count()
 
 
-def _frequency(term: str, cap: int) -> int:
-    """How many reports hold the word, counted up to ``cap``."""
+def _frequencies(terms: Sequence[str], cap: int) -> dict[str, int]:
+    """How many reports hold each word, counted up to ``cap``: the counts not kept
+    read in one statement (one count per word, as scalar subqueries), so a lookup
+    costs one round trip however long the text."""
     kept = _kept_counts()
-    key = (connection.vendor, term)
-    if key in kept:
-        return kept[key]
+    counts = {
+        term: kept[(connection.vendor, term)] for term in terms if (connection.vendor, term) in kept
+    }
+    missing = sorted(set(terms) - counts.keys())
+    if not missing:
+        return counts
+    if connection.vendor == "postgresql":
+        one = (
+            f"(SELECT count(*) FROM (SELECT 1 FROM {SEARCH_TABLE} "  # noqa: S608
+            "WHERE document @@ to_tsquery('indonesian'::regconfig, %s) LIMIT %s) AS m)"
+        )
+        params: list[str | int] = []
+        for term in missing:
+            params += [term, cap]
+    else:
+        one = (
+            f"(SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} "  # noqa: S608
+            f"WHERE {FTS_TABLE} MATCH %s LIMIT %s))"
+        )
+        params = []
+        for term in missing:
+            params += [f'"{stem(term)}"', cap]
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {SEARCH_TABLE} "  # noqa: S608
-                "WHERE document @@ to_tsquery('indonesian'::regconfig, %s) LIMIT %s) AS m",
-                [term, cap],
-            )
-        else:
-            cursor.execute(
-                f"SELECT count(*) FROM (SELECT 1 FROM {FTS_TABLE} "  # noqa: S608
-                f"WHERE {FTS_TABLE} MATCH %s LIMIT %s)",
-                [f'"{stem(term)}"', cap],
-            )
-        count = int(cursor.fetchone()[0])
-    if count >= COUNT_KEPT_FROM:
-        kept[key] = count
-    return count
+        cursor.execute("SELECT " + ", ".join([one] * len(missing)), params)
+        row = cursor.fetchone()
+    for term, value in zip(missing, row, strict=True):
+        counts[term] = int(value)
+        if counts[term] >= COUNT_KEPT_FROM:
+            kept[(connection.vendor, term)] = counts[term]
+    return counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +259,10 @@ def terms_of(text: str) -> Terms:
     cap = max(COMMON_MIN, round(total * COMMON_SHARE))
     weights: dict[str, float] = {}
     counted: list[tuple[int, int, str]] = []
-    for index, word in enumerate(words(text)[:WORDS_COUNTED]):
-        count = _frequency(word, cap + 1)
+    written = words(text)[:WORDS_COUNTED]
+    counts = _frequencies(written, cap + 1)
+    for index, word in enumerate(written):
+        count = counts[word]
         counted.append((count, index, word))
         # Counted up to the cap only: every common word weighs as one at the cap.
         # Smoothed (+1), so that a word every report holds still weighs something
