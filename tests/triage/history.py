@@ -5,12 +5,15 @@ the lifecycle services as the routing table says, a day apart."""
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
+import pytest
 from django.utils import timezone
 
 from aduan.reports import services
 from aduan.reports.models import Channel, Report
 from aduan.routing.selectors import report_routing_suggest
+from aduan.triage.services import triage_train
 from tests.reports.conftest import Cast
 
 TOPICS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -84,3 +87,11 @@ def history_make(
             made.append(report)
             at += timedelta(days=1)
     return made
+
+
+@pytest.fixture
+def trained(cast: Cast, settings: Any) -> None:
+    """Both models trained on the small history (unchecked: it is too small to split)."""
+    settings.TRIAGE_MIN_REPORTS = 20
+    history_make(cast, per_topic=12)
+    assert all(result.model is not None for result in triage_train(check=False))

@@ -15,23 +15,16 @@ from aduan.reports import services
 from aduan.reports.models import Action, Channel, Report, State
 from aduan.reports.policy import Actor
 from aduan.triage.models import Kind, SuggestionRecord, TriageModel
-from aduan.triage.services import triage_auto_dispose, triage_train
+from aduan.triage.services import triage_auto_dispose
 from tests.conftest import verified_client
 from tests.reports.conftest import Cast, MakeReport, cast, make_report
-from tests.triage.history import history_make
+from tests.triage.history import trained
 
-__all__ = ["cast", "make_report"]
+__all__ = ["cast", "make_report", "trained"]
 
 pytestmark = pytest.mark.django_db
 
 POWER_CUT = "Listrik PLN padam berjam-jam setiap malam tanpa pemberitahuan, pompa air rusak."
-
-
-@pytest.fixture
-def trained(cast: Cast, settings: Any) -> None:
-    settings.TRIAGE_MIN_REPORTS = 20
-    history_make(cast, per_topic=12)
-    assert all(result.model is not None for result in triage_train(check=False))
 
 
 @pytest.fixture

@@ -17,18 +17,11 @@ from aduan.triage.models import ROUTING_TABLE, Kind, SuggestionRecord, TriageMod
 from aduan.triage.selectors import active_model, triage_suggest
 from aduan.triage.services import triage_suggestion_record, triage_train
 from tests.reports.conftest import Cast, MakeReport, cast, make_report
-from tests.triage.history import history_make
+from tests.triage.history import history_make, trained
 
-__all__ = ["cast", "make_report"]
+__all__ = ["cast", "make_report", "trained"]
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def trained(cast: Cast, settings: Any) -> None:
-    settings.TRIAGE_MIN_REPORTS = 20
-    history_make(cast, per_topic=12)
-    assert all(result.model is not None for result in triage_train(check=False))
 
 
 def _waiting(make_report: MakeReport, **fields: Any) -> Report:

@@ -5,7 +5,6 @@ factor is the public. The portal's suggestion reads only the text sent and never
 shows a report."""
 
 import json
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,23 +13,15 @@ from aduan.reports import services
 from aduan.reports.models import Report
 from aduan.reports.policy import Actor
 from aduan.triage.selectors import triage_suggest
-from aduan.triage.services import triage_train
 from tests.conftest import verified_client
 from tests.reports.conftest import Cast, MakeReport, cast, make_report
-from tests.triage.history import history_make
+from tests.triage.history import trained
 
-__all__ = ["cast", "make_report"]
+__all__ = ["cast", "make_report", "trained"]
 
 pytestmark = pytest.mark.django_db
 
 SECRET_TITLE = "Kartu BPJS Kesehatan ibu Sulastri dinonaktifkan"
-
-
-@pytest.fixture
-def trained(cast: Cast, settings: Any) -> None:
-    settings.TRIAGE_MIN_REPORTS = 20
-    history_make(cast, per_topic=12)
-    assert all(result.model is not None for result in triage_train(check=False))
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ the completing form, which the admin still submits; a suggested agency is one
 press away."""
 
 import re
-from typing import Any
 
 import pytest
 from django.test import Client
@@ -14,23 +13,15 @@ from django.test import Client
 from aduan.agencies.models import Agency
 from aduan.reports.models import Channel, Report, State
 from aduan.triage.models import ROUTING_TABLE, Kind, SuggestionRecord, TriageModel
-from aduan.triage.services import triage_train
 from tests.conftest import verified_client
 from tests.reports.conftest import Cast, MakeReport, cast, make_report
-from tests.triage.history import history_make
+from tests.triage.history import trained
 
-__all__ = ["cast", "make_report"]
+__all__ = ["cast", "make_report", "trained"]
 
 pytestmark = pytest.mark.django_db
 
 SMS_TEXT = "Listrik PLN padam setiap malam di Kelurahan Kesambi, Kota Cirebon. Pompa air rusak."
-
-
-@pytest.fixture
-def trained(cast: Cast, settings: Any) -> None:
-    settings.TRIAGE_MIN_REPORTS = 20
-    history_make(cast, per_topic=12)
-    assert all(result.model is not None for result in triage_train(check=False))
 
 
 @pytest.fixture
