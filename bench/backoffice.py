@@ -17,7 +17,16 @@ import argparse
 import os
 import urllib.parse
 
-from harness import VAR, bench_database, bench_values, manage, served, sessions, timed
+from harness import (
+    VAR,
+    as_production,
+    bench_database,
+    bench_values,
+    manage,
+    served,
+    sessions,
+    timed,
+)
 
 # The demo staff accounts (seed_demo): the national admin, the admin of Pemerintah
 # Kota Cirebon, the liaison of its Dinas PUPR, the supervisor for Jawa Barat.
@@ -117,16 +126,7 @@ def main() -> None:
     manage("seed_demo", "--reports", str(args.reports), "--no-progress", env=demo)
     prepared = prepare(demo)
 
-    # The same database and keys (kept in var/bench by demo mode), served as production.
-    env = {
-        **demo,
-        "ADUAN_MODE": "production",
-        "SECRET_KEY": (VAR / "secret_key").read_text().strip(),
-        "ADUAN_DATA_KEY": (VAR / "data_key").read_text().strip(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "CACHE_URL": "redis://127.0.0.1:6379/15",
-    }
+    env = as_production(demo)
     users = args.users or list(STAFF)
     with served(env) as conn:
         print(f"database: {database.split('://')[0]}, {args.reports:,} reports")

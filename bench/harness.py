@@ -17,6 +17,20 @@ VAR = ROOT / "var" / "bench"
 MANAGE = [sys.executable, "-m", "aduan"]
 
 
+def as_production(demo: Mapping[str, str]) -> dict[str, str]:
+    """The demo's environment served as production: the same database and the keys
+    demo mode kept in var/bench, a shared cache, no debug pages."""
+    return {
+        **demo,
+        "ADUAN_MODE": "production",
+        "SECRET_KEY": (VAR / "secret_key").read_text().strip(),
+        "ADUAN_DATA_KEY": (VAR / "data_key").read_text().strip(),
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_COOKIES": "false",
+        "CACHE_URL": "redis://127.0.0.1:6379/15",
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

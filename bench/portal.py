@@ -16,7 +16,7 @@ import os
 import subprocess
 import urllib.parse
 
-from harness import MANAGE, ROOT, VAR, bench_database, manage, served, timed
+from harness import MANAGE, ROOT, VAR, as_production, bench_database, manage, served, timed
 
 # Run inside the app (demo mode): a signed-in session for `warga` with reports of its
 # own, and numbers of reports to open. Prints "session number number".
@@ -69,16 +69,7 @@ def main() -> None:
     ).stdout.split()
     session, public_number, own_number = prepared[-3:]
 
-    # The same database and keys (kept in var/bench by demo mode), served as production.
-    env = {
-        **demo,
-        "ADUAN_MODE": "production",
-        "SECRET_KEY": (VAR / "secret_key").read_text().strip(),
-        "ADUAN_DATA_KEY": (VAR / "data_key").read_text().strip(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "CACHE_URL": "redis://127.0.0.1:6379/15",
-    }
+    env = as_production(demo)
     search = urllib.parse.quote("jalan rusak")
     public_urls = [
         "/",

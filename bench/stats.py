@@ -24,7 +24,17 @@ import os
 import subprocess
 import time
 
-from harness import MANAGE, ROOT, VAR, bench_database, manage, served, sessions, timed
+from harness import (
+    MANAGE,
+    ROOT,
+    VAR,
+    as_production,
+    bench_database,
+    manage,
+    served,
+    sessions,
+    timed,
+)
 
 # The statistics pages (HTML), as a visitor opens them.
 PAGES = [
@@ -123,16 +133,7 @@ def main() -> None:
     code = f"CHANGES = {args.changes}\nBATCH = {args.batch}\n{INCREMENTAL}"
     subprocess.run([*MANAGE, "shell", "-c", code], env=env, check=True, cwd=ROOT)
 
-    # The same database and keys (kept in var/bench by demo mode), served as production.
-    production = {
-        **env,
-        "ADUAN_MODE": "production",
-        "SECRET_KEY": (VAR / "secret_key").read_text().strip(),
-        "ADUAN_DATA_KEY": (VAR / "data_key").read_text().strip(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "CACHE_URL": "redis://127.0.0.1:6379/15",
-    }
+    production = as_production(env)
     signed_in = sessions(env, sorted({user for user, _page in DASHBOARDS}))
     with served(production) as conn:
         print(f"database: {url.split('://')[0]}, {args.reports:,} reports")

@@ -49,6 +49,7 @@ from harness import (
     MANAGE,
     ROOT,
     VAR,
+    as_production,
     bench_database,
     bench_values,
     get,
@@ -258,16 +259,7 @@ def _timed(
 def serve(demo: Mapping[str, str], cases: Sequence[str], rounds: int) -> None:
     session = sessions(demo, [NATIONAL])[NATIONAL]
     cookie = f"sessionid={session}"
-    # The same database and keys (kept in var/bench by demo mode), served as production.
-    env = {
-        **demo,
-        "ADUAN_MODE": "production",
-        "SECRET_KEY": (VAR / "secret_key").read_text().strip(),
-        "ADUAN_DATA_KEY": (VAR / "data_key").read_text().strip(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "CACHE_URL": "redis://127.0.0.1:6379/15",
-    }
+    env = as_production(demo)
     pages = [f"/kantor/laporan/{number}" for number in cases]
     print(f"\n## served (granian, 2 workers), {len(cases)} reports x {rounds} rounds, {load()}")
     print(f"{'request':<58} {'p50 ms':>7} {'p95 ms':>7}")
