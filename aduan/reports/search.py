@@ -638,10 +638,16 @@ class _Unindexed(Func):
 
 
 def _broad(
-    reports: QuerySet[Report], column: str, output_field: Field[Any, Any], **match: object
+    reports: QuerySet[Report],
+    column: str,
+    output_field: Field[Any, Any],
+    *,
+    indexed: bool,
+    **match: object,
 ) -> QuerySet[Report]:
-    """``reports`` filtered on ``column`` (a filter that matches a large share)."""
-    if connection.vendor != "sqlite":
+    """``reports`` filtered on ``column`` (a filter that matches a large share);
+    through its index only when ``indexed`` (for a count, which reads no order)."""
+    if indexed or connection.vendor != "sqlite":
         return reports.filter(**{f"{column}__{lookup}": v for lookup, v in match.items()})
     name = f"_{column}_unindexed"
     reports = reports.alias(**{name: _Unindexed(F(column), output_field=output_field)})
@@ -665,22 +671,30 @@ def _within(code: str, *, narrow: bool) -> Q:
     return Q(region_id=code) | Q(region__code__startswith=f"{code}.")
 
 
-def _filtered(filters: FeedFilters, *, broad_search: bool = False) -> QuerySet[Report]:
+def _filtered(
+    filters: FeedFilters, *, broad_search: bool = False, indexed: bool = False
+) -> QuerySet[Report]:
+    """The public reports the filters find. For a page (``indexed`` False) a filter
+    that matches many reports is read along the feed's date index on SQLite (see
+    _Unindexed); a count or a set of matches, which needs no order, lets each filter
+    use its own index (a closed infrastructure count: 15 ms → 2 ms at 100,000)."""
     reports = Report.objects.filter(visible_q(PUBLIC))
     if filters.region:
         reports = reports.filter(_within(filters.region, narrow="." in filters.region))
     if filters.category:
         categories = _categories()[1].get(filters.category, ())
-        reports = _broad(reports, "category_id", BigIntegerField(), **{"in": categories})
+        reports = _broad(
+            reports, "category_id", BigIntegerField(), indexed=indexed, **{"in": categories}
+        )
     if filters.agency:
         agency = _agencies().get(filters.agency)
         reports = reports.filter(agency_id=agency[0]) if agency else reports.none()
     if filters.state:
-        reports = _broad(reports, "state", CharField(), exact=filters.state)
+        reports = _broad(reports, "state", CharField(), indexed=indexed, exact=filters.state)
     if filters.type:
         reports = reports.filter(type=filters.type)
     if filters.q.strip():
-        reports = reports_matching(reports, filters.q, broad=broad_search)
+        reports = reports_matching(reports, filters.q, broad=broad_search and not indexed)
     return reports
 
 
@@ -735,7 +749,7 @@ def result_count(filters: FeedFilters) -> int:
     """How many reports the filters find, counted up to COUNT_LIMIT + 1 only (the page
     says "more than 1,000" beyond): a broad filter costs no more than reading that
     many ids from an index."""
-    return _filtered(filters).values("pk")[: COUNT_LIMIT + 1].count()
+    return _filtered(filters, indexed=True).values("pk")[: COUNT_LIMIT + 1].count()
 
 
 @dataclass(frozen=True, slots=True)
@@ -757,7 +771,9 @@ def search_matches(filters: FeedFilters) -> Matches:
     if not filters.q.strip():
         return Matches(result_count(filters))
     keys = list(
-        _filtered(filters).values_list("submitted_at", "pk")[: COUNT_LIMIT + 1]  # unordered
+        _filtered(filters, indexed=True).values_list("submitted_at", "pk")[
+            : COUNT_LIMIT + 1
+        ]  # unordered
     )
     if len(keys) > COUNT_LIMIT:
         return Matches(len(keys))
