@@ -27,7 +27,7 @@ def options(choices: Iterable[_Option], chosen: str) -> SafeString:
     chosen = str(chosen)
     markup = "".join(
         f'<option value="{html.escape(str(option.value))}"'
-        f'{" selected" if str(option.value) == chosen else ""}>'
+        f"{' selected' if str(option.value) == chosen else ''}>"
         f"{html.escape(str(option.label))}</option>"
         for option in choices
     )
