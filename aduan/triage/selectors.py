@@ -89,7 +89,7 @@ def active_model(kind: str) -> ActiveModel | None:
         held = _held.get(kind)
         if held is None or (held.pk, held.version) != (pk, version):
             data = TriageModel.objects.filter(pk=pk).values_list("data", flat=True).first()
-            classifier = _usable(pk, version, kind, bytes(data)) if data is not None else None
+            classifier = _usable(pk, version, kind, data) if data is not None else None
             if classifier is None:
                 _held.pop(kind, None)
                 return None
@@ -98,7 +98,7 @@ def active_model(kind: str) -> ActiveModel | None:
     return held
 
 
-def _usable(pk: int, version: str, kind: str, data: bytes) -> TextClassifier | None:
+def _usable(pk: int, version: str, kind: str, data: bytes | memoryview) -> TextClassifier | None:
     """The stored classifier, if it loads and reads a text."""
     try:
         classifier = TextClassifier.from_bytes(data)

@@ -225,6 +225,8 @@ def test_the_bytes_come_back_as_the_same_model(model: TextClassifier) -> None:
     data = model.to_bytes()
     back = TextClassifier.from_bytes(data)
     assert back.version == model.version
+    # As PostgreSQL hands it back (a memoryview), the same.
+    assert TextClassifier.from_bytes(memoryview(data)).version == model.version
     assert back.labels == model.labels
     text = "meteran listrik rusak dan tegangan turun"
     assert back.top(text, k=3) == model.top(text, k=3)
@@ -237,6 +239,14 @@ def test_bytes_not_signed_with_the_key_are_refused(model: TextClassifier) -> Non
     changed[-10] ^= 0xFF
     with pytest.raises(ValueError, match="signature"):
         TextClassifier.from_bytes(bytes(changed))
+    # The version is signed with the state: another version's name is refused.
+    renamed = bytearray(data)
+    renamed[len(b"ADUANTC2") + 32 + 1] ^= 0x01
+    with pytest.raises(ValueError, match="signature"):
+        TextClassifier.from_bytes(memoryview(renamed))
+    # The first release's format (a pickle inside a pickle) is not read.
+    with pytest.raises(ValueError, match="not a signed triage model"):
+        TextClassifier.from_bytes(b"ADUANTC1" + data[8:])
     with pytest.raises(ValueError, match="not a signed triage model"):
         TextClassifier.from_bytes(b"")
     with pytest.raises(ValueError, match="not a signed triage model"):
