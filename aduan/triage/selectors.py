@@ -16,6 +16,7 @@ import logging
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from types import EllipsisType
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -176,8 +177,12 @@ def may_see_suggestions(actor: Actor, report: Report) -> bool:
     return report.state == State.SUBMITTED and policy.can(actor, Action.DISPOSE, report)
 
 
-def triage_suggest(*, actor: Actor, report: Report) -> TriageSuggestion | None:
-    """The suggestions for ``report``, or None for an actor who may not verify it."""
+def triage_suggest(
+    *, actor: Actor, report: Report, routing: Suggestion | EllipsisType | None = ...
+) -> TriageSuggestion | None:
+    """The suggestions for ``report``, or None for an actor who may not verify it.
+    ``routing``: the routing table's suggestion when the caller has it already (the
+    case page shows it), else it is looked up here."""
     if not settings.TRIAGE_SUGGEST or not may_see_suggestions(actor, report):
         return None
     minimum = settings.TRIAGE_MIN_CONFIDENCE
@@ -206,7 +211,9 @@ def triage_suggest(*, actor: Actor, report: Report) -> TriageSuggestion | None:
         agency_version=agency_model.version if agency_model else "",
         category_model_id=category_model.pk if category_model else None,
         agency_model_id=agency_model.pk if agency_model else None,
-        routing=report_routing_suggest(report=report),
+        routing=(
+            report_routing_suggest(report=report) if isinstance(routing, EllipsisType) else routing
+        ),
         citizen_category=report.category,
         citizen_agency=report.agency_hint,
         place=place,

@@ -7,6 +7,7 @@ does not work on answers 404, never 403: it does not exist for them."""
 
 from collections.abc import Callable
 from contextlib import suppress
+from types import EllipsisType
 from typing import Any
 
 from django.contrib import messages
@@ -363,10 +364,15 @@ def _prefill(report: Report, triage: TriageSuggestion | None) -> dict[str, str]:
     return prefill
 
 
-def _triage(request: HttpRequest, actor: Actor, report: Report) -> TriageSuggestion | None:
+def _triage(
+    request: HttpRequest,
+    actor: Actor,
+    report: Report,
+    routing: Suggestion | EllipsisType | None = ...,
+) -> TriageSuggestion | None:
     """The learned suggestions for whoever verifies the report; what is shown is
     kept with the model that made it (once per model and suggestion)."""
-    triage = triage_suggest(actor=actor, report=report)
+    triage = triage_suggest(actor=actor, report=report, routing=routing)
     if triage is not None and request.method != "POST":
         triage_suggestion_record(report=report, suggestion=triage)
     return triage
@@ -407,7 +413,8 @@ def _case_context(
     access = identity_access(actor, report)
     allowed = backoffice.report_staff_actions(actor=actor, report=report)
     suggested = suggestion.agency.pk if suggestion is not None else None
-    triage = _triage(request, actor, report)
+    # The routing table's suggestion is on the page already: not looked up twice.
+    triage = _triage(request, actor, report, suggestion)
     forms = {
         name: bound.get(name) or _form(name, request, report, suggested, bound=False, triage=triage)
         for name in _FORMS
