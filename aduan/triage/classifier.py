@@ -18,7 +18,6 @@ import hashlib
 import hmac
 import io
 import pickle
-import warnings
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -28,11 +27,10 @@ import scipy.sparse as sp  # type: ignore[import-untyped]
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from scipy.optimize import minimize_scalar  # type: ignore[import-untyped]
-from sklearn.exceptions import ConvergenceWarning  # type: ignore[import-untyped]
 from sklearn.feature_extraction.text import TfidfVectorizer  # type: ignore[import-untyped]
-from sklearn.svm import LinearSVC  # type: ignore[import-untyped]
 
 from aduan.lib.errors import InvalidInput
+from aduan.triage import machines
 from aduan.triage import text as triage_text
 
 _SALT = "aduan.triage.model"
@@ -41,9 +39,6 @@ _SALT = "aduan.triage.model"
 _MAGIC = b"ADUANTC2"
 _DIGEST_SIZE = 32  # SHA-256
 
-# A negative example (a bounced disposition) weighs this many positive ones in its
-# class's problem: a bounce is a person saying outright "not this agency".
-NEGATIVE_WEIGHT = 3.0
 # Share of the examples held out to fit the confidence's temperature; the model is
 # then fitted again on everything.
 CALIBRATION_SHARE = 0.2
@@ -51,15 +46,6 @@ CALIBRATION_SHARE = 0.2
 CALIBRATION_MINIMUM = 40
 WORDS_SHOWN = 5
 MIN_DF_FROM = 50
-# The machines' regularisation (scikit-learn's C): chosen on Lapor Gub, flat between
-# 0.2 and 1 (bench/triage_laporgub.py).
-C = 0.5
-# When a machine's fit stops: liblinear's own default tolerance (scikit-learn's is a
-# thousand times finer) and at most this many passes over the examples. Finer changed
-# no figure on Lapor Gub, but some classes of a 100,000-report history then took
-# hundreds of passes (about 17 s each instead of well under one).
-TOL = 0.01
-MAX_ITER = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -191,11 +177,14 @@ class TextClassifier:
         progress: Callable[[int, int], None] | None = None,  # (done, total) steps
         seed: int = 0,
         temperature: float | None = None,
+        processes: int = 1,
     ) -> "TextClassifier":
         """The model of ``texts`` and their ``labels``. Its confidence's temperature is
         ``temperature`` when given (from ``temperature_on`` of a model fitted on
         earlier examples: one fit instead of two); otherwise fitted on a held-out
-        share of the examples, the machines then fitted again on all."""
+        share of the examples, the machines then fitted again on all. With
+        ``processes`` above 1 a large history's machines are fitted in that many
+        worker processes (the same model, sooner: see ``machines``)."""
         if not texts or len(texts) != len(labels):
             raise InvalidInput(
                 _("Tidak ada teks untuk melatih model, atau jumlah teks dan labelnya berbeda."),
@@ -240,12 +229,14 @@ class TextClassifier:
             train_idx = np.flatnonzero(~held)
             held_idx = np.flatnonzero(held)
             coef, intercept = cls._fit_machines(
-                x[train_idx], y[train_idx], x_neg, negative_pairs, classes, seed, step
+                x[train_idx], y[train_idx], x_neg, negative_pairs, classes, seed, step, processes
             )
             scores = np.asarray(x[held_idx] @ coef.T) + intercept
             temperature = _temperature(scores, y[held_idx])
         step()
-        coef, intercept = cls._fit_machines(x, y, x_neg, negative_pairs, classes, seed, step)
+        coef, intercept = cls._fit_machines(
+            x, y, x_neg, negative_pairs, classes, seed, step, processes
+        )
         model = cls(
             features=features,
             labels=classes,
@@ -266,46 +257,15 @@ class TextClassifier:
         classes: tuple[str, ...],
         seed: int,
         step: Callable[[], None],
+        processes: int,
     ) -> tuple[np.ndarray, np.ndarray]:
-        coef = np.zeros((len(classes), x.shape[1]), dtype=np.float32)
-        intercept = np.zeros(len(classes), dtype=np.float32)
-        negative_labels = np.array([label for _text, label in negative_pairs])
-        # A class's examples weigh n / (classes × its count) in its own problem, the
-        # others 1 (scikit-learn's "balanced" for one-vs-rest): measured better for
-        # the rare classes than balancing each problem on its own.
-        counts = np.bincount(y, minlength=len(classes))
-        width = x.shape[1]
-        # liblinear reads float64: converted once here, not once per class.
-        x = x.astype(np.float64)
-        x_neg = x_neg.astype(np.float64)
-
-        def machine(index: int) -> tuple[np.ndarray, float]:
-            target = (y == index).astype(np.int8)
-            if not target.any():
-                # Every example of this class is elsewhere (the held-out set).
-                return np.zeros(width, dtype=np.float32), -10.0
-            positive = len(y) / (len(classes) * int(counts[index]))
-            weight = np.where(target == 1, positive, 1.0)
-            data = x
-            if len(negative_labels):
-                rows = np.flatnonzero(negative_labels == classes[index])
-                if len(rows):
-                    data = sp.vstack([x, x_neg[rows]], format="csr")
-                    target = np.concatenate([target, np.zeros(len(rows), dtype=np.int8)])
-                    weight = np.concatenate([weight, np.full(len(rows), NEGATIVE_WEIGHT)])
-            svm = LinearSVC(C=C, tol=TOL, max_iter=MAX_ITER, random_state=seed)
-            with warnings.catch_warnings():
-                # Stopping at MAX_ITER is intended (see there), not a failure.
-                warnings.simplefilter("ignore", ConvergenceWarning)
-                fitted = svm.fit(data, target, sample_weight=weight)
-            return fitted.coef_[0], float(fitted.intercept_[0])
-
-        # One after another: liblinear's random numbers are one state for the whole
-        # process, so machines fitted on threads would not come out the same twice.
-        for index in range(len(classes)):
-            coef[index], intercept[index] = machine(index)
-            step()
-        return coef, intercept
+        position = {label: index for index, label in enumerate(classes)}
+        negative_labels = np.array(
+            [position.get(label, -1) for _text, label in negative_pairs], dtype=np.int64
+        )
+        return machines.fit_all(
+            x, y, x_neg, negative_labels, len(classes), seed=seed, processes=processes, step=step
+        )
 
     def temperature_on(self, texts: Sequence[str], labels: Sequence[str]) -> float:
         """The temperature that calibrates this model's confidences on examples it

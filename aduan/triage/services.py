@@ -111,6 +111,7 @@ def _train(
             progress=_advance(bar),
             seed=seed,
             temperature=checked.temperature if checked is not None else None,
+            processes=settings.TRIAGE_TRAIN_PROCESSES,
         )
     model = _store(kind, classifier, examples, checked, now, time.perf_counter() - started)
     figures = (
@@ -174,6 +175,7 @@ def _check(examples: Examples, *, progress: bool, seed: int) -> Check | None:
             progress=_advance(bar),
             seed=seed,
             temperature=1.0,
+            processes=settings.TRIAGE_TRAIN_PROCESSES,
         )
     truth = examples.labels[cut:]
     tops = classifier.top_many(examples.texts[cut:], k=3, words=False)

@@ -11,6 +11,7 @@ from django.test import override_settings
 
 from aduan.lib.errors import InvalidInput
 from aduan.reports.tracking import tracking_number_new
+from aduan.triage import machines
 from aduan.triage import text as triage_text
 from aduan.triage.classifier import Scored, TextClassifier
 
@@ -143,6 +144,28 @@ def test_fitting_is_repeatable_and_versioned() -> None:
     assert re.fullmatch(r"[0-9a-f]{12,}", first.version)
     assert first.version == again.version
     assert first.version != other.version
+
+
+def test_machines_fitted_in_worker_processes_are_the_same_model(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # A large history's machines are fitted in worker processes; here a small one
+    # is (the threshold lowered), with negatives, and must come out the same.
+    monkeypatch.setattr(machines, "PROCESSES_FROM", 1)
+    texts, labels = corpus(200, seed=8)
+    negatives = [("kabel tiang di jalan", "listrik"), ("sampah di saluran", "air")]
+    alone = TextClassifier.fit(texts, labels, negatives=negatives, seed=3)
+    steps: list[int] = []
+    side_by_side = TextClassifier.fit(
+        texts,
+        labels,
+        negatives=negatives,
+        seed=3,
+        processes=2,
+        progress=lambda done, _total: steps.append(done),
+    )
+    assert side_by_side.version == alone.version
+    assert steps == list(range(1, len(steps) + 1))
 
 
 def test_fitting_reports_progress() -> None:
