@@ -554,7 +554,7 @@ def reports_matching(
     """``reports`` narrowed to those whose document matches ``text`` (the feed's and
     the back office's search, on either database). ``broad``: the words match many
     reports, so on SQLite the match is checked row by row along the feed's date
-    index rather than used to find the rows (see _Unindexed)."""
+    index rather than used to find the rows (see Unindexed)."""
     if connection.vendor == "postgresql":
         query = tsquery_sql(text)
         if query is None:
@@ -574,7 +574,7 @@ def reports_matching(
         (expression,),
     )
     if broad:
-        unindexed = _Unindexed(F("id"), output_field=BigIntegerField())
+        unindexed = Unindexed(F("id"), output_field=BigIntegerField())
         return reports.alias(_id_unindexed=unindexed).filter(_id_unindexed__in=rowids)
     return reports.filter(pk__in=rowids)
 
@@ -628,7 +628,7 @@ class FeedPage:
     newer: Cursor | None  # pass as ``after`` for the previous (newer) page
 
 
-class _Unindexed(Func):
+class Unindexed(Func):
     """SQLite: a column's value through an expression no index provides (a unary
     plus), so that a filter matching many reports leaves the planner walking the
     feed's date index, filtering as it goes, rather than collecting every match by
@@ -650,7 +650,7 @@ def _broad(
     if indexed or connection.vendor != "sqlite":
         return reports.filter(**{f"{column}__{lookup}": v for lookup, v in match.items()})
     name = f"_{column}_unindexed"
-    reports = reports.alias(**{name: _Unindexed(F(column), output_field=output_field)})
+    reports = reports.alias(**{name: Unindexed(F(column), output_field=output_field)})
     return reports.filter(**{f"{name}__{lookup}": value for lookup, value in match.items()})
 
 
@@ -676,7 +676,7 @@ def _filtered(
 ) -> QuerySet[Report]:
     """The public reports the filters find. For a page (``indexed`` False) a filter
     that matches many reports is read along the feed's date index on SQLite (see
-    _Unindexed); a count or a set of matches, which needs no order, lets each filter
+    Unindexed); a count or a set of matches, which needs no order, lets each filter
     use its own index (a closed infrastructure count: 15 ms → 2 ms at 100,000)."""
     reports = Report.objects.filter(visible_q(PUBLIC))
     if filters.region:

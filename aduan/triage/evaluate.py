@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from django.conf import settings
 from django.utils.translation import gettext as _
 from sklearn.feature_extraction.text import CountVectorizer  # type: ignore[import-untyped]
 from sklearn.model_selection import StratifiedKFold  # type: ignore[import-untyped]
@@ -485,13 +486,15 @@ def evaluate(
                 negatives=negatives,
                 progress=fold_progress,
                 seed=seed,
+                processes=settings.TRIAGE_TRAIN_PROCESSES,
             )
         except InvalidInput as error:
             raise EvaluationError(
                 _("Data latih tidak dapat dipakai: %(error)s") % {"error": error.message}
             ) from None
         done_before += total_steps // len(splits)
-        ranked = model.top_many([examples.texts[i] for i in test], k=3)
+        # The labels only: the words that weighed are for people, not for figures.
+        ranked = model.top_many([examples.texts[i] for i in test], k=3, words=False)
         predictions += [
             Prediction(examples.labels[i], scored) for i, scored in zip(test, ranked, strict=True)
         ]

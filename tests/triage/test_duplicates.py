@@ -13,9 +13,11 @@ from django.utils import timezone
 from aduan.reports import services
 from aduan.reports.models import ArchiveReason, Channel, Report, State
 from aduan.reports.policy import PUBLIC, Actor
+from aduan.triage import duplicates
 from aduan.triage.duplicates import (
     Candidate,
     duplicate_candidates,
+    matching_ids,
     neighbours,
     query_terms,
     stems,
@@ -149,6 +151,31 @@ def test_a_report_without_region_or_category_gets_candidates_by_text(
     assert _numbers(duplicate_candidates(actor=cast.national, report=first, min_score=0.0)) == [
         sms.tracking_number
     ]
+
+
+@pytest.mark.parametrize("ranked_among", [500, 3])
+def test_the_best_matches_are_kept_when_more_match_than_are_scored(
+    make_report: MakeReport, monkeypatch: pytest.MonkeyPatch, ranked_among: int
+) -> None:
+    # Four words shared by one report, fewer by the others (none of them a place's
+    # or a category's name, which the index holds too); more match than the limit.
+    # Ranked among those found, or (more found than are listed) among all of them:
+    # the same best two.
+    monkeypatch.setattr(duplicates, "RANKED_AMONG", ranked_among)
+    terms = ["kartini", "masjid", "ikhlas", "gerobak"]
+    texts = [
+        "Gerobak parkir di Jalan Kartini dekat Masjid Al Ikhlas",
+        "Mobil parkir di Jalan Kartini dekat Masjid Al Ikhlas",
+        "Mobil parkir di Jalan Kartini dekat masjid",
+        "Mobil parkir di Jalan Kartini",
+        "Got tersumbat di Jalan Siliwangi",
+    ]
+    made = [make_report(title=text, body=text, now=NOW) for text in texts]
+    reports = Report.objects.filter(submitted_at__gte=NOW - timedelta(days=1))
+    everything = matching_ids(reports, terms, limit=10, few=True)
+    assert set(everything) == {report.pk for report in made[:4]}
+    assert matching_ids(reports, terms, limit=2, few=True) == [made[0].pk, made[1].pk]
+    assert matching_ids(reports, terms, limit=2) == [made[0].pk, made[1].pk]
 
 
 def test_archived_reports_are_not_candidates(cast: Cast, make_report: MakeReport) -> None:
