@@ -560,8 +560,13 @@ def reports_matching(
         if query is None:
             return reports.none()
         sql, params = query
+        # Not broad: the GIN index finds every match first ("OFFSET 0" keeps the
+        # planner from merging the match into a walk of both tables' primary keys,
+        # which read thousands of documents one by one: 26 → 17 ms for the 1,001
+        # places of "jalan rusak" at 100,000 reports).
+        fence = "" if broad else " OFFSET 0"
         matching = RawSQL(  # noqa: S611
-            f"SELECT report_id FROM {SEARCH_TABLE} WHERE document @@ {sql}",  # noqa: S608
+            f"SELECT report_id FROM {SEARCH_TABLE} WHERE document @@ {sql}{fence}",  # noqa: S608
             params,
         )
         return reports.filter(pk__in=matching)
