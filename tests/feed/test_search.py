@@ -61,6 +61,35 @@ def test_search_and_filters_go_together() -> None:
     assert _found("jalan", category="infrastruktur.drainase") == set()
 
 
+def test_a_search_within_a_region_finds_only_what_is_in_it(dispositioned: Make) -> None:
+    def at(region: str) -> services.Location:
+        return services.Location(region=region)
+
+    dispositioned(title="Jalan rusak di Kejaksan", location=at("32.74.01.1001"))
+    dispositioned(title="Jalan rusak di Kota Cirebon", location=at("32.74"))
+    dispositioned(title="Jalan rusak di Kabupaten Cirebon", location=at("32.09"))
+    dispositioned(title="Jalan rusak di Semarang", location=at("33.74"))
+    moved = dispositioned(title="Jalan rusak, salah tempat", location=at("31"))
+    everywhere = {"Jalan rusak di Kejaksan", "Jalan rusak di Kota Cirebon"}
+    everywhere |= {"Jalan rusak di Kabupaten Cirebon", "Jalan rusak di Semarang"}
+    assert _found("jalan rusak") == everywhere | {"Jalan rusak, salah tempat"}
+    assert _found("jalan rusak", region="32") == everywhere - {"Jalan rusak di Semarang"}
+    assert _found("jalan rusak", region="32.74") == {
+        "Jalan rusak di Kejaksan",
+        "Jalan rusak di Kota Cirebon",
+    }
+    assert _found("semarang", region="32") == set()
+    # The count says the same, and the words still match as a web search reads them.
+    assert search.result_count(FeedFilters(q="jalan rusak", region="32.74")) == 2
+    assert _found("jalan -kejaksan", region="32.74") == {"Jalan rusak di Kota Cirebon"}
+    assert _found("kejaksan or semarang", region="32") == {"Jalan rusak di Kejaksan"}
+    # A report placed again (its region changed by any statement, as a correction
+    # at verification changes it): the search within the region finds it at once.
+    Report.objects.filter(pk=moved.pk).update(region_id="32.74.01")
+    assert "Jalan rusak, salah tempat" in _found("jalan rusak", region="32.74")
+    assert "Jalan rusak, salah tempat" not in _found("jalan rusak", region="31")
+
+
 @pytest.mark.usefixtures("roads")
 def test_both_databases_stem_indonesian_words() -> None:
     assert _found("bahaya") == {"Jalanan berlubang di depan pasar"}  # membahayakan
