@@ -13,20 +13,13 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from types import FrameType
 
-from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
 logger = logging.getLogger("aduan.worker")
-
-
-def lease() -> timedelta:
-    """How long a worker holds what it claimed: if it dies, the claim lapses after
-    this long and another worker takes the job over."""
-    return timedelta(seconds=settings.WORKER_LEASE_SECONDS)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,8 +15,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from aduan.core.worker import lease
 from aduan.lib import crypto
+from aduan.lib.leases import lease
 from aduan.outbox.models import Message
 from aduan.outbox.transports import TransportError, transport_for
 

@@ -18,8 +18,8 @@ from django.db.models import F
 from django.utils import timezone
 
 from aduan.channels.x.models import PhotoFetch
-from aduan.core.worker import lease
 from aduan.lib.errors import AduanError
+from aduan.lib.leases import lease
 from aduan.reports.models import Report
 from aduan.reports.policy import Actor
 from aduan.reports.services import report_attachment_add
