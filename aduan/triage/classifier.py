@@ -116,6 +116,9 @@ class _Features:
     def word_count(self) -> int:
         return len(self.words.vocabulary_)
 
+    def fitted(self) -> list[TfidfVectorizer]:
+        return [self.words] + ([self.bigrams] if self.bigrams is not None else [])
+
     def word_index(self) -> dict[str, int]:
         return dict(self.words.vocabulary_)
 
@@ -244,7 +247,7 @@ class TextClassifier:
             intercept=intercept,
             temperature=temperature,
         )
-        model.version = hashlib.sha256(model._payload()).hexdigest()[:16]
+        model.version = model.fingerprint()
         step()
         return model
 
@@ -370,6 +373,20 @@ class TextClassifier:
         return cached
 
     # -- storing --------------------------------------------------------------------
+
+    def fingerprint(self) -> str:
+        """The version: a hash of what the model knows (classes, temperature, weights,
+        vocabularies and their weights), the same for the same history and seed in
+        any process. (Not of the pickled bytes: scikit-learn keeps the address of an
+        object in a vectorizer, which differs from process to process.)"""
+        digest = hashlib.sha256()
+        digest.update(repr((self.labels, float(self._temperature))).encode())
+        digest.update(np.ascontiguousarray(self._intercept, dtype=np.float32).tobytes())
+        digest.update(self._weights.tobytes())
+        for vectorizer in self._features.fitted():
+            digest.update(repr(sorted(vectorizer.vocabulary_.items())).encode())
+            digest.update(np.ascontiguousarray(vectorizer.idf_, dtype=np.float64).tobytes())
+        return digest.hexdigest()[:16]
 
     def _payload(self) -> bytes:
         state = {

@@ -144,6 +144,13 @@ def test_fitting_is_repeatable_and_versioned() -> None:
     assert re.fullmatch(r"[0-9a-f]{12,}", first.version)
     assert first.version == again.version
     assert first.version != other.version
+    # What scikit-learn keeps of the process (an object's address, which differs
+    # in another process) is not part of the version; what the model knows is.
+    for vectorizer in first._features.fitted():
+        vectorizer._stop_words_id = -1
+    assert first.fingerprint() == first.version
+    first._weights[0, 0] += 1.0
+    assert first.fingerprint() != first.version
 
 
 def test_machines_fitted_in_worker_processes_are_the_same_model(
