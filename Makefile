@@ -46,6 +46,7 @@ lint: $(VENV)/.installed-test
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) -m mypy .
+	$(VENV)/bin/lint-imports --no-cache
 
 format: $(VENV)/.installed-test
 	$(PY) -m ruff check --fix .

@@ -72,6 +72,7 @@ def main() -> int:
             ("ruff", [python, "-m", "ruff", "check", "."]),
             ("ruff format", [python, "-m", "ruff", "format", "--check", "."]),
             ("mypy", [python, "-m", "mypy", "."]),
+            ("import contracts", [str(Path(python).with_name("lint-imports")), "--no-cache"]),
         ]
         if run(command) != 0
     ]

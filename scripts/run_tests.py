@@ -1,4 +1,5 @@
-"""`make test`: the linters and every test on SQLite and on PostgreSQL, side by side.
+"""`make test`: the linters, the import contracts and every test on SQLite and on
+PostgreSQL, side by side.
 
 The machine has two cores: the two databases' runs go at once, one pytest process
 each, with each linter beside them. Each part writes its output to
@@ -139,6 +140,8 @@ def main() -> int:
         Part("ruff", [python, "-m", "ruff", "check", "."], quick_imports()),
         Part("ruff format", [python, "-m", "ruff", "format", "--check", "."], quick_imports()),
         Part("mypy", [python, "-m", "mypy", "."], quick_imports()),
+        # The import contracts of pyproject.toml ([tool.importlinter]).
+        Part("import contracts", [str(Path(python).with_name("lint-imports")), "--no-cache"]),
         pytest_part("tests on SQLite", "sqlite:///:memory:", pytest_args),
     ]
     broken: list[str] = []
