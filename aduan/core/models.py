@@ -6,7 +6,7 @@ from aduan.lib.crypto import EncryptedTextField
 class IdempotencyKey(models.Model):
     """The first answer to a POST sent with an ``Idempotency-Key`` header, so that a
     client retrying it (a lost connection on a slow network) gets the same answer
-    and nothing is done twice (aduan.lib.idempotency). A row without a status is a
+    and nothing is done twice (aduan.core.idempotency). A row without a status is a
     request still running."""
 
     # Who sent it ("user:42"): the same key from two callers is two keys.

@@ -63,7 +63,7 @@ def _stats(now: datetime, stop: Callable[[], bool]) -> int:
 
 
 def _idempotency_keys(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.lib.idempotency import idempotency_keys_purge
+    from aduan.core.idempotency import idempotency_keys_purge
 
     return idempotency_keys_purge(now=now)
 

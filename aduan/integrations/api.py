@@ -16,6 +16,7 @@ from ninja.security import HttpBearer
 from aduan.agencies.models import Unit
 from aduan.agencies.selectors import units_of_agency
 from aduan.backoffice import selectors as backoffice
+from aduan.core.idempotency import IDEMPOTENT, idempotent
 from aduan.integrations import webhooks
 from aduan.integrations.models import ApiKey, Delivery, Scope, Webhook
 from aduan.integrations.schemas import (
@@ -35,7 +36,6 @@ from aduan.integrations.schemas import (
 from aduan.integrations.services import api_key_actor, api_key_allows, api_key_authenticate
 from aduan.lib.clientaddress import client_address
 from aduan.lib.errors import NotFound, NotPermitted
-from aduan.lib.idempotency import IDEMPOTENT, idempotent
 from aduan.lib.pagination import Page, PageQuery, paginate
 from aduan.lib.problems import problem_responses
 from aduan.lib.ratelimit import limited

@@ -16,8 +16,8 @@ from ninja import Path, Query, Router, Schema
 from aduan.accounts.api import OptionalTokenAuth, token_auth, user_of
 from aduan.accounts.models import User
 from aduan.community import services as community
+from aduan.core.idempotency import IDEMPOTENT, idempotent
 from aduan.lib.errors import NotFound
-from aduan.lib.idempotency import IDEMPOTENT, idempotent
 from aduan.lib.memo import reference_memo
 from aduan.lib.pagination import Page, PageQuery, paginate
 from aduan.lib.problems import problem_responses
