@@ -41,7 +41,7 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from harness import MANAGE, ROOT, VAR, bench_database, granian, manage, served
+from harness import MANAGE, ROOT, VAR, as_production, bench_database, granian, manage, served
 
 WRK_INSTALL = "apt-get update && apt-get install -y wrk"
 READS = 1_000  # public reports the reads rotate over
@@ -375,13 +375,7 @@ def main() -> None:
 
     # The same database and keys (kept in var/bench by demo mode), served as production.
     env = {
-        **demo,
-        "ADUAN_MODE": "production",
-        "SECRET_KEY": (VAR / "secret_key").read_text().strip(),
-        "ADUAN_DATA_KEY": (VAR / "data_key").read_text().strip(),
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_COOKIES": "false",
-        "CACHE_URL": "redis://127.0.0.1:6379/15",
+        **as_production(demo),
         "PYTHONPATH": os.pathsep.join(filter(None, [str(BENCH), os.environ.get("PYTHONPATH")])),
     }
     print(

@@ -167,6 +167,17 @@ class TriageSuggestion:
         """A model is active (else only the routing table suggests)."""
         return bool(self.category_version or self.agency_version)
 
+    def completion(self, report: Report) -> dict[str, str]:
+        """What the report lacks (one from SMS, e-mail, X or the counter), from these
+        suggestions, for the admin to check before anything is set: the likeliest
+        category's code and the code of the place read from the text."""
+        found: dict[str, str] = {}
+        if report.category_id is None and self.categories:
+            found["category"] = self.categories[0].code
+        if report.region_id is None and self.place is not None:
+            found["region"] = self.place.code
+        return found
+
     def record_version(self, kind: str) -> str:
         version = self.category_version if kind == Kind.CATEGORY else self.agency_version
         return version or ROUTING_TABLE

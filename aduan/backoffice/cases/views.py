@@ -6,7 +6,6 @@ selectors, and renders; the rules live in those packages. A report a staff membe
 does not work on answers 404, never 403: it does not exist for them."""
 
 from collections.abc import Callable
-from contextlib import suppress
 from types import EllipsisType
 from typing import Any
 
@@ -349,18 +348,14 @@ def case(request: HttpRequest, number: str) -> HttpResponse:
 
 
 def _prefill(report: Report, triage: TriageSuggestion | None) -> dict[str, str]:
-    """What the report lacks (one from SMS, e-mail, X or the counter), filled in from
-    the suggestions for the admin to check: the likeliest category, and the place
-    read from the text. Nothing is set until the admin submits the form."""
-    if triage is None:
-        return {}
-    prefill: dict[str, str] = {}
-    if report.category is None and triage.categories:
-        prefill["category"] = triage.categories[0].code
-    if report.region is None and triage.place is not None:
-        # (Not a region that left the reference data since.)
-        with suppress(InvalidInput):
-            prefill["region"] = place_find(triage.place.code).choice
+    """The completing form's initial values from the suggestions (nothing is set
+    until the admin submits it); a place as the form's place search names it."""
+    prefill = triage.completion(report) if triage is not None else {}
+    if "region" in prefill:
+        try:
+            prefill["region"] = place_find(prefill["region"]).choice
+        except InvalidInput:  # a region that left the reference data since
+            del prefill["region"]
     return prefill
 
 
