@@ -565,6 +565,51 @@ X_POLL_SECONDS = env_int("ADUAN_X_POLL_SECONDS", 60, minimum=15)
 if not X_API_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"ADUAN_X_API_URL: expected http(s)://…, got {X_API_URL!r}")
 
+# -- WhatsApp (aduan/channels/whatsapp) ------------------------------------------------
+
+# The WhatsApp Business Platform's Cloud API (docs/whatsapp.md). The verify token
+# answers Meta's subscription check of the webhook; the app secret checks every
+# POST's X-Hub-Signature-256; the access token (a system user's) sends messages and
+# fetches media from the phone number's id.
+WHATSAPP_API_URL = env_str("ADUAN_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
+WHATSAPP_ACCESS_TOKEN = env_str("ADUAN_WHATSAPP_ACCESS_TOKEN")
+WHATSAPP_PHONE_NUMBER_ID = env_str("ADUAN_WHATSAPP_PHONE_NUMBER_ID")
+WHATSAPP_APP_SECRET = env_str(
+    "ADUAN_WHATSAPP_APP_SECRET", "demo-whatsapp-secret" if DEMO_MODE else ""
+)
+WHATSAPP_VERIFY_TOKEN = env_str(
+    "ADUAN_WHATSAPP_VERIFY_TOKEN", "demo-whatsapp-token" if DEMO_MODE else ""
+)
+# The approved template that carries a notice outside the 24-hour customer-service
+# window (one body parameter: the notice's text), and the languages it was
+# approved in (Meta's codes); a reporter's language not among them gets the first.
+WHATSAPP_TEMPLATE = env_str("ADUAN_WHATSAPP_TEMPLATE", "aduan_kabar_laporan")
+WHATSAPP_TEMPLATE_LANGUAGES = env_list("ADUAN_WHATSAPP_TEMPLATE_LANGUAGES", ["id", "en"])
+# Where media may be downloaded from (nowhere else): the Graph API hands out URLs there.
+WHATSAPP_MEDIA_HOSTS = env_list("ADUAN_WHATSAPP_MEDIA_HOSTS", ["lookaside.fbsbx.com"])
+if not WHATSAPP_API_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"ADUAN_WHATSAPP_API_URL: expected http(s)://…, got {WHATSAPP_API_URL!r}"
+    )
+
+# -- Telegram (aduan/channels/telegram) ------------------------------------------------
+
+# A Telegram bot (docs/telegram.md): the token from @BotFather; the secret token
+# Telegram sends back in X-Telegram-Bot-Api-Secret-Token on every webhook call
+# (set with setWebhook); the bot's username, for the links citizens are given.
+TELEGRAM_API_URL = env_str("ADUAN_TELEGRAM_API_URL", "https://api.telegram.org")
+TELEGRAM_BOT_TOKEN = env_str("ADUAN_TELEGRAM_BOT_TOKEN")
+TELEGRAM_SECRET_TOKEN = env_str(
+    "ADUAN_TELEGRAM_SECRET_TOKEN", "demo-telegram-secret" if DEMO_MODE else ""
+)
+TELEGRAM_BOT_USERNAME = env_str("ADUAN_TELEGRAM_BOT_USERNAME", "lapor1708bot").removeprefix("@")
+# poll_telegram's long poll (getUpdates' timeout), where no webhook can be used.
+TELEGRAM_POLL_SECONDS = env_int("ADUAN_TELEGRAM_POLL_SECONDS", 30, minimum=0)
+if not TELEGRAM_API_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(
+        f"ADUAN_TELEGRAM_API_URL: expected http(s)://…, got {TELEGRAM_API_URL!r}"
+    )
+
 # The doors citizens may report through, advertised on the home page and the report
 # form (aduan/intake/selectors.py channels_enabled): by default the web, the apps and
 # the counter, and SMS, e-mail and X when their gateway is configured (always in demo).

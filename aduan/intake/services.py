@@ -62,6 +62,7 @@ def intake_report(
     channel: str,
     title: str = "",
     files: Sequence[services.Upload] = (),
+    location: services.Location | None = None,
     acknowledged: bool = False,
     now: datetime | None = None,
 ) -> Outcome:
@@ -76,6 +77,7 @@ def intake_report(
             body=text,
             channel=channel,
             files=files,
+            location=location,
             acknowledged=acknowledged,
             now=now or timezone.now(),
         )

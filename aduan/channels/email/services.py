@@ -24,7 +24,8 @@ from datetime import datetime
 from email.utils import parseaddr
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -40,12 +41,13 @@ from aduan.channels.email.parse import (
     strip_quoted,
     subject_title,
 )
+from aduan.intake.commands import Command, NewReport, Reply
+from aduan.intake.receive import Door, Handled, Inbound, Received, intake_once, intake_receive
 from aduan.intake.services import Outcome as IntakeOutcome
-from aduan.intake.services import Result, Sender, intake_reply, intake_report, intake_sender
+from aduan.intake.services import Result, Sender, intake_reply, intake_report
 from aduan.lib import crypto
 from aduan.lib.contacts import normalize_email
 from aduan.lib.errors import InvalidInput
-from aduan.lib.ratelimit import rate_window
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_delivery_record, message_send
 from aduan.reporters.models import ChannelIdentity
@@ -67,88 +69,132 @@ def mail_receive(
     earlier one when it was delivered before)."""
     now = now or timezone.now()
     mail = mail_parse(raw, envelope_sender=envelope_sender, own_address=own_address())
-    earlier = InboundMail.objects.filter(message_id=mail.message_id).first()
-    if earlier is not None:
-        logger.info("mail: the same mail arrived again (%s)", earlier.outcome)
-        return earlier
-    try:
-        with transaction.atomic():
-            return _record(mail, now=now)
-    except IntegrityError:
-        # Delivered twice at once: the other delivery recorded it first, and all
-        # this one did rolled back.
-        earlier = InboundMail.objects.filter(message_id=mail.message_id).first()
-        if earlier is None:
-            raise
-        logger.info("mail: the same mail arrived twice at once")
-        return earlier
-
-
-def _over_limit(sender_hash: str, now: datetime) -> bool:
-    allowed, window = rate_window("email")
-    earlier = InboundMail.objects.filter(sender_hash=sender_hash, received_at__gt=now - window)
-    return earlier.count() >= allowed
-
-
-def own_address() -> str:
-    """Our sending address, without its display name."""
-    return parseaddr(settings.EMAIL_FROM)[1]
-
-
-def _record(mail: Mail, *, now: datetime) -> InboundMail:
     try:
         address = normalize_email(mail.address)
     except InvalidInput:
         address = ""
-    sender_hash = crypto.lookup_hash(ChannelIdentity.Kind.EMAIL, address) if address else ""
     proof = sender_proof(
         mail,
         authserv_ids=settings.EMAIL_AUTHSERV_IDS,
         trust_unauthenticated=settings.EMAIL_TRUST_UNAUTHENTICATED,
     )
-    record = InboundMail(
-        message_id=mail.message_id,
-        sender_hash=sender_hash,
-        received_at=now,
-        automatic="",
-        proof=proof,
-    )
-    if mail.automatic != Automatic.NONE:
-        logger.info("mail: recorded a machine's mail (%s), not answered", mail.automatic)
-        record.outcome, record.automatic = Outcome.AUTOMATIC, mail.automatic
-    elif not address:
-        logger.info("mail: ignored a mail without a usable sender address")
-        record.outcome = Outcome.IGNORED
-    elif _over_limit(sender_hash, now):
-        # A flood (or a loop with a machine that escaped the checks): recorded, and
-        # neither a report nor an answer until the window moves.
-        logger.info("mail: a sender over the flood limit, recorded and not answered")
-        record.outcome = Outcome.LIMITED
+    door = MailDoor(mail, proof=proof)
+    if mail.number is None:
+        command: Command = NewReport(mail.text)
     else:
-        sender = intake_sender(kind=ChannelIdentity.Kind.EMAIL, value=address, name=mail.name)
-        answer = _answered(mail, sender=sender, proof=proof, now=now)
-        record.outcome, record.report, record.answer = answer.outcome, answer.report, answer.body
+        command = Reply(mail.number, strip_quoted(mail.text))
+    message = Inbound(
+        channel=Channel.EMAIL,
+        sender=address,
+        name=mail.name,
+        text=mail.text,
+        external_id=mail.message_id,
+        command=command,
+    )
+    if mail.automatic != Automatic.NONE or not address:
+        receipt = intake_once(message, door=door, write=lambda: door.unanswered(now=now))
+        if receipt.again:
+            logger.info("mail: the same mail arrived again")
+    else:
+        answered = intake_receive(message, door=door, now=now)
+        assert answered is not None  # a mail is never words in a thread
+        receipt = answered
+        if receipt.again:
+            logger.info("mail: the same mail arrived again")
+    assert isinstance(receipt.record, InboundMail)
+    return receipt.record
+
+
+class MailDoor(Door):
+    """E-mail at the one intake, one door per mail: whether a reply may reach the
+    report it names depends on what our mail server proved of its sender."""
+
+    channel = Channel.EMAIL
+    identity = ChannelIdentity.Kind.EMAIL
+    rate = "email"
+    model = InboundMail
+
+    def __init__(self, mail: Mail, *, proof: Proof) -> None:
+        self.mail = mail
+        self.proof = proof
+        self.subject = ""
+        self.answer_language = ""
+
+    def address(self) -> str:
+        return own_address()
+
+    def keys(self, message: Inbound) -> Q | None:
+        return Q(message_id=self.mail.message_id)
+
+    def act(self, message: Inbound, command: Command, sender: Sender, now: datetime) -> Received:
+        answer = _answered(self.mail, sender=sender, proof=self.proof, now=now)
+        self.subject, self.answer_language = answer.subject, answer.language
+        return Received(answer.outcome, answer.report, answer.body)
+
+    def record(
+        self, message: Inbound, received: Received, *, sender_hash: str, now: datetime
+    ) -> models.Model:
+        record = self._record(sender_hash=sender_hash, now=now)
+        if received.outcome == Handled.LIMITED:
+            # A flood (or a loop with a machine that escaped the checks): recorded, and
+            # neither a report nor an answer until the window moves.
+            logger.info("mail: a sender over the flood limit, recorded and not answered")
+            record.outcome = Outcome.LIMITED
+            record.save(force_insert=True)
+            return record
+        report = received.report
+        record.outcome, record.report, record.answer = received.outcome, report, received.answer
         # Written before the answer is queued: the unique Message-ID refuses a mail
         # recorded meanwhile by another delivery, and nothing is sent twice.
         record.save(force_insert=True)
         message_send(
             channel=Message.Channel.EMAIL,
-            recipient=address,
-            subject=answer.subject,
-            body=answer.body,
-            purpose=f"mail_{answer.outcome}",
-            language=answer.language,
-            reporter_id=sender.reporter.pk,
-            report_id=answer.report.pk if answer.report is not None else None,
+            recipient=message.sender,
+            subject=self.subject,
+            body=received.answer,
+            purpose=f"mail_{received.outcome}",
+            language=self.answer_language,
+            reporter_id=report.reporter_id if report is not None else None,
+            report_id=report.pk if report is not None else None,
             now=now,
         )
         return record
-    record.save(force_insert=True)
-    if mail.bounce is not None:
-        # After the record, in its transaction: a bounce delivered twice at once is
-        # refused by its Message-ID, and what it did to the outbox rolls back.
-        _outbox_bounced(mail.bounce, now=now)
-    return record
+
+    def unanswered(self, *, now: datetime) -> InboundMail:
+        """A mail nobody answers: a machine's, or one without a sender address."""
+        mail = self.mail
+        try:
+            address = normalize_email(mail.address)
+        except InvalidInput:
+            address = ""
+        sender_hash = crypto.lookup_hash(self.identity, address) if address else ""
+        record = self._record(sender_hash=sender_hash, now=now)
+        if mail.automatic != Automatic.NONE:
+            logger.info("mail: recorded a machine's mail (%s), not answered", mail.automatic)
+            record.outcome, record.automatic = Outcome.AUTOMATIC, mail.automatic
+        else:
+            logger.info("mail: ignored a mail without a usable sender address")
+            record.outcome = Outcome.IGNORED
+        record.save(force_insert=True)
+        if mail.bounce is not None:
+            # After the record, in its transaction: a bounce delivered twice at once is
+            # refused by its Message-ID, and what it did to the outbox rolls back.
+            _outbox_bounced(mail.bounce, now=now)
+        return record
+
+    def _record(self, *, sender_hash: str, now: datetime) -> InboundMail:
+        return InboundMail(
+            message_id=self.mail.message_id,
+            sender_hash=sender_hash,
+            received_at=now,
+            automatic="",
+            proof=self.proof,
+        )
+
+
+def own_address() -> str:
+    """Our sending address, without its display name."""
+    return parseaddr(settings.EMAIL_FROM)[1]
 
 
 def _outbox_bounced(bounce: Bounce, *, now: datetime) -> None:

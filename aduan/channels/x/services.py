@@ -17,13 +17,12 @@ How each answer goes back — in public or by direct message — is the transpor
 rule (transport.py)."""
 
 import logging
-from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import models
+from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from aduan.channels.x.media import photos_later
@@ -36,21 +35,11 @@ from aduan.channels.x.parse import (
     post_report_text,
     post_words,
 )
-from aduan.intake.answers import answer_outcome, answer_text, help_text
-from aduan.intake.commands import Command, Help, NewReport, Reply, StatusQuery, command_parse
-from aduan.intake.services import Outcome as IntakeOutcome
-from aduan.intake.services import (
-    Result,
-    Sender,
-    intake_reply,
-    intake_report,
-    intake_sender,
-    intake_status,
-)
-from aduan.lib import crypto
+from aduan.intake.commands import Command, NewReport, Reply, StatusQuery, command_parse
+from aduan.intake.receive import Door, Handled, Inbound, Received, intake_receive
+from aduan.intake.services import Sender
 from aduan.lib.contacts import normalize_x_handle
 from aduan.lib.errors import InvalidInput
-from aduan.lib.ratelimit import rate_window
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_send
 from aduan.reporters.models import ChannelIdentity
@@ -69,10 +58,6 @@ PURPOSE_RECEIPT = "x_receipt"
 # The answer to a command: in the thread of the post that asked when the report
 # is public anyway, else (and always for a direct message) by direct message.
 PURPOSE_ANSWER = "x_answer"
-
-
-class _NotOurs(Exception):
-    """A reply in a report's thread by someone other than its reporter."""
 
 
 def post_receive(post: Post, *, now: datetime | None = None) -> InboundPost | None:
@@ -94,9 +79,8 @@ def post_receive(post: Post, *, now: datetime | None = None) -> InboundPost | No
                 return None  # a mention like any other: not for the service to act on
             command, threaded = Reply(thread.tracking_number, words), True
     return _receive(
+        XDoor(Kind.POST, author_id=post.author_id),
         event_id=post.post_id,
-        kind=Kind.POST,
-        author_id=post.author_id,
         handle=post.handle,
         name=post.name,
         command=command,
@@ -111,9 +95,8 @@ def direct_receive(direct: DirectMessage, *, now: datetime | None = None) -> Inb
     if not direct.event_id or not direct.sender_id or direct.sender_id == settings.X_ACCOUNT_ID:
         return None
     return _receive(
+        XDoor(Kind.DIRECT, author_id=direct.sender_id),
         event_id=direct.event_id,
-        kind=Kind.DIRECT,
-        author_id=direct.sender_id,
         handle=direct.handle,
         name=direct.name,
         command=command_parse(direct.text),
@@ -121,161 +104,107 @@ def direct_receive(direct: DirectMessage, *, now: datetime | None = None) -> Inb
     )
 
 
+class XDoor(Door):
+    """X at the one intake: a post or a direct message (one id space), answered
+    through the outbox — in public only with words that are the same for every
+    report (transport.py decides where)."""
+
+    channel = Channel.X
+    identity = ChannelIdentity.Kind.X
+    rate = "x"
+    model = InboundPost
+    sender_field = "author_hash"
+
+    def __init__(self, kind: str, *, author_id: str) -> None:
+        self.kind = kind
+        self.author_id = author_id
+
+    def address(self) -> str:
+        return f"@{settings.X_ACCOUNT_HANDLE}"
+
+    def keys(self, message: Inbound) -> Q | None:
+        return Q(post_id=message.external_id)
+
+    def act(self, message: Inbound, command: Command, sender: Sender, now: datetime) -> Received:
+        received = super().act(message, command, sender, now)
+        report = received.report
+        if report is not None and received.outcome in (Handled.REPORT, Handled.REPLY):
+            # Fetched by the worker: X wants the webhook answered within seconds.
+            photos_later(report=report, urls=message.file_refs, now=now)
+        if isinstance(command, NewReport) and self.kind == Kind.POST:
+            if received.outcome != Handled.REPORT or report is None:
+                # No public answer to a refusal: a reply to every stray "#LAPOR"
+                # could be turned into a way to make the account post.
+                logger.info("x: the intake refused a post")
+                return Received(Handled.REFUSED, intake=received.intake)
+            return Received(
+                Handled.REPORT, report, receipt_text(report), received.intake, command, True
+            )
+        return received
+
+    def record(
+        self, message: Inbound, received: Received, *, sender_hash: str, now: datetime
+    ) -> models.Model:
+        if received.outcome == Handled.LIMITED:
+            logger.info("x: an account over the flood limit, recorded and not answered")
+        report = received.report
+        answer = None
+        if received.answer:
+            answer = message_send(
+                channel=Message.Channel.X,
+                recipient=message.sender,
+                body=received.answer,
+                purpose=PURPOSE_RECEIPT if received.receipt else PURPOSE_ANSWER,
+                reporter_id=report.reporter_id if report is not None else None,
+                report_id=report.pk if report is not None else None,
+                now=now,
+            )
+        record = InboundPost.objects.create(
+            post_id=message.external_id,
+            kind=self.kind,
+            author_hash=sender_hash,
+            author_id=self.author_id,
+            received_at=now,
+            outcome=received.outcome,
+            report=report,
+            answer=answer,
+        )
+        logger.info("x: %s %s: %s", self.kind, record.pk, record.outcome)
+        return record
+
+
 def _receive(
+    door: XDoor,
     *,
     event_id: str,
-    kind: str,
-    author_id: str,
     handle: str,
     name: str,
     command: Command,
-    photo_urls: Sequence[str] = (),
+    photo_urls: tuple[str, ...] | list[str] = (),
     threaded: bool = False,
     now: datetime | None,
 ) -> InboundPost | None:
     try:
         handle = normalize_x_handle(handle)
     except InvalidInput:
-        logger.info("x: ignored a %s whose author has no readable handle", kind)
+        logger.info("x: ignored a %s whose author has no readable handle", door.kind)
         return None
-    earlier = InboundPost.objects.filter(post_id=event_id).first()
-    if earlier is not None:
-        logger.info("x: a %s was delivered again", kind)
-        return earlier
-    now = now or timezone.now()
-
-    def record() -> InboundPost:
-        return _record(
-            event_id=event_id,
-            kind=kind,
-            author_id=author_id,
-            handle=handle,
-            name=name,
-            command=command,
-            photo_urls=photo_urls,
-            threaded=threaded,
-            now=now,
-        )
-
-    return _once(event_id, record)
-
-
-def _once(event_id: str, record: Callable[[], InboundPost]) -> InboundPost | None:
-    """``record`` in one transaction, or the record of the same post written
-    meanwhile by another request (the webhook and the poller at once)."""
-    try:
-        with transaction.atomic():
-            return record()
-    except _NotOurs:
+    message = Inbound(
+        channel=Channel.X,
+        sender=handle,
+        name=name,
+        external_id=event_id,
+        command=command,
+        file_refs=tuple(photo_urls),
+        in_thread=threaded,
+    )
+    receipt = intake_receive(message, door=door, now=now)
+    if receipt is None:
         return None
-    except IntegrityError:
-        earlier = InboundPost.objects.filter(post_id=event_id).first()
-        if earlier is None:
-            raise
-        logger.info("x: a post was delivered twice at once")
-        return earlier
-
-
-def _record(
-    *,
-    event_id: str,
-    kind: str,
-    author_id: str,
-    handle: str,
-    name: str,
-    command: Command,
-    photo_urls: Sequence[str],
-    threaded: bool,
-    now: datetime,
-) -> InboundPost:
-    author_hash = crypto.lookup_hash(ChannelIdentity.Kind.X, handle)
-    answer: Message | None = None
-
-    def inbound(outcome: str, report: Report | None = None) -> InboundPost:
-        # Written last: the unique id refuses a post another request handled
-        # meanwhile, and everything this one did rolls back.
-        return InboundPost.objects.create(
-            post_id=event_id,
-            kind=kind,
-            author_hash=author_hash,
-            author_id=author_id,
-            received_at=now,
-            outcome=outcome,
-            report=report,
-            answer=answer,
-        )
-
-    if _over_limit(author_hash, now):
-        # A flood: recorded, and neither acted on nor answered until the window moves.
-        logger.info("x: an account over the flood limit, recorded and not answered")
-        return inbound(Outcome.LIMITED)
-    to = f"@{settings.X_ACCOUNT_HANDLE}"
-    with translation.override("id"):
-        if isinstance(command, Help):
-            answer = _answer(handle, help_text(command.trouble, to=to), now=now)
-            return inbound(Outcome.HELP)
-        sender = intake_sender(kind=ChannelIdentity.Kind.X, value=handle, name=name)
-        outcome = _act(command, sender=sender, now=now)
-        if threaded and outcome.result == Result.NOT_FOUND:
-            raise _NotOurs  # rolls back the stranger's reporter record too
-        report = outcome.report if outcome.result != Result.NOT_FOUND else None
-        if report is not None and outcome.result in (Result.REPORT, Result.REPLY):
-            # Fetched by the worker: X wants the webhook answered within seconds.
-            photos_later(report=report, urls=photo_urls, now=now)
-        if isinstance(command, NewReport) and kind == Kind.POST:
-            if outcome.result != Result.REPORT or report is None:
-                # No public answer to a refusal: a reply to every stray "#LAPOR"
-                # could be turned into a way to make the account post.
-                logger.info("x: the intake refused a post")
-                return inbound(Outcome.REFUSED)
-            answer = _answer(handle, receipt_text(report), report=report, now=now, receipt=True)
-        else:
-            number = command.number if isinstance(command, StatusQuery | Reply) else ""
-            body = answer_text(outcome, number=number, to=to, now=now)
-            answer = _answer(handle, body, report=report, now=now)
-    record = inbound(answer_outcome(outcome), report)
-    logger.info("x: %s %s: %s", kind, record.pk, record.outcome)
-    return record
-
-
-def _act(
-    command: NewReport | StatusQuery | Reply, *, sender: Sender, now: datetime
-) -> IntakeOutcome:
-    """What the intake makes of the command (a new report, a status, a reply)."""
-    if isinstance(command, StatusQuery):
-        return intake_status(sender=sender, number=command.number)
-    if isinstance(command, Reply):
-        return intake_reply(
-            sender=sender, number=command.number, text=command.text, channel=Channel.X, now=now
-        )
-    return intake_report(
-        sender=sender, text=command.text, channel=Channel.X, acknowledged=True, now=now
-    )
-
-
-def _answer(
-    handle: str,
-    body: str,
-    *,
-    report: Report | None = None,
-    now: datetime,
-    receipt: bool = False,
-) -> Message:
-    return message_send(
-        channel=Message.Channel.X,
-        recipient=handle,
-        body=body,
-        purpose=PURPOSE_RECEIPT if receipt else PURPOSE_ANSWER,
-        reporter_id=report.reporter_id if report is not None else None,
-        report_id=report.pk if report is not None else None,
-        now=now,
-    )
-
-
-def _over_limit(author_hash: str, now: datetime) -> bool:
-    allowed, window = rate_window("x")
-    earlier = InboundPost.objects.filter(author_hash=author_hash, received_at__gt=now - window)
-    return earlier.count() >= allowed
+    if receipt.again:
+        logger.info("x: a %s was delivered again", door.kind)
+    assert isinstance(receipt.record, InboundPost)
+    return receipt.record
 
 
 def _thread_report(post_id: str) -> Report | None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from aduan.channels.x import services
 from aduan.channels.x.models import InboundPost
 from aduan.channels.x.parse import Post
+from aduan.intake.receive import Inbound, intake_once
 from aduan.outbox.models import Message
 from aduan.reporters.models import Reporter
 from aduan.reports.models import Report
@@ -31,7 +32,9 @@ def test_a_post_handled_meanwhile_elsewhere_is_one_report(cast: Cast) -> None:
             post_id="42", author_hash="h", author_id="1", received_at=timezone.now()
         )
 
-    assert services._once("42", record_the_same_post) == other
+    message = Inbound(channel="x", sender="warga", external_id="42")
+    door = services.XDoor(InboundPost.Kind.POST, author_id="1")
+    assert intake_once(message, door=door, write=record_the_same_post).record == other
     assert not Reporter.objects.filter(name="made by the losing request").exists()
     assert Report.objects.count() == reports
 

@@ -1,0 +1,285 @@
+"""One door for every message (DESIGN.md §6). A channel reads what its gateway hands
+over into an ``Inbound`` message and gives it to ``intake_receive`` with its
+``Door``; everything from there is the same for SMS, X, e-mail, WhatsApp and
+Telegram:
+
+- **receive once**: a gateway's re-delivery (by its id for the message, or by a
+  fingerprint where the gateway gives new ids) has one effect and gets the record
+  of the first, whose answer the channel repeats; two deliveries at once are told
+  apart by the record's unique keys, and the second one's work rolls back;
+- **the per-sender rate limit** (``settings.RATE_LIMITS[door.rate]``), counted on
+  the channel's inbound records;
+- **what the message asks** (``commands.command_parse``, unless the channel read
+  it itself) and **doing it** through the intake's services;
+- **the answer's words** (``answers.py``), which the channel only formats and
+  sends.
+
+Each channel keeps its inbound records in a table of its own behind this one
+interface (``Door.record``), not in one shared table: each gateway has its own id
+space and unique keys (Kannel's id and an SMSC fingerprint, X's post id, a mail's
+Message-ID, WhatsApp's wamid, Telegram's update id), its own columns (what an
+e-mail's server proved of its sender, whether an X item was a post or a direct
+message), and its own indexes; a shared table would hold the union of them, and a
+new channel would change a table every other channel writes to. What is the same
+for all is here (docs/decisions.md)."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from aduan.intake.answers import answer_outcome, answer_text, help_text
+from aduan.intake.commands import Command, Help, NewReport, Reply, StatusQuery, command_parse
+from aduan.intake.services import (
+    Outcome,
+    Result,
+    Sender,
+    intake_reply,
+    intake_report,
+    intake_sender,
+    intake_status,
+)
+from aduan.lib import crypto
+from aduan.lib.ratelimit import rate_window
+from aduan.regions.selectors import region_nearest
+from aduan.reports.models import Report
+from aduan.reports.services import Location, Upload
+
+
+@dataclass(frozen=True, slots=True)
+class Place:
+    """Where a message says it is: a shared location, with the name a chat app
+    gave it, if any."""
+
+    latitude: float
+    longitude: float
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Inbound:
+    """One message as a channel read it.
+
+    ``sender`` is the sender's channel identity, normalised (an E.164 number, an
+    X handle, an e-mail address, a Telegram user id); ``external_id`` the gateway's
+    id for the message and ``fingerprint`` a second key where the gateway may
+    re-deliver under a new id. ``command`` is the channel's own reading when its
+    grammar is not the commands' (an X post with #LAPOR, an e-mail's subject), and
+    ``in_thread`` marks words that answer a report's thread without naming it: from
+    anyone but its reporter they are not for the service, and leave no trace."""
+
+    channel: str
+    sender: str
+    text: str = ""
+    name: str = ""
+    external_id: str = ""
+    fingerprint: str = ""
+    files: Sequence[Upload] = ()
+    # Files the channel fetches later, by the worker (URLs, media ids).
+    file_refs: Sequence[str] = ()
+    place: Place | None = None
+    conversation: str = ""
+    received_at: datetime | None = None
+    command: Command | None = None
+    in_thread: bool = False
+
+
+class Handled:
+    """What the intake did with a message, as the inbound records write it: the
+    intake's results, and help and the flood limit, which never reach it."""
+
+    REPORT = "report"
+    STATUS = "status"
+    REPLY = "reply"
+    HELP = "help"
+    REFUSED = "refused"
+    LIMITED = "limited"
+
+
+@dataclass(frozen=True, slots=True)
+class Received:
+    """A message handled: what became of it (a ``Handled`` value, or the door's
+    own), the report it made or reached, and the answer's words ("" for none)."""
+
+    outcome: str
+    report: Report | None = None
+    answer: str = ""
+    intake: Outcome | None = None
+    command: Command | None = None
+    # The answer is a receipt (X answers one in public, anything else privately).
+    receipt: bool = False
+
+
+class Door:
+    """What a channel tells the intake about itself. One subclass per channel (an
+    instance per message where the channel's answer depends on more than the
+    message, as an e-mail's proven sender does)."""
+
+    channel: str  # the reports.Channel a report from here has
+    identity: str  # the ChannelIdentity.Kind of its senders
+    rate: str  # its settings.RATE_LIMITS group
+    model: type[models.Model]  # its inbound record
+    sender_field = "sender_hash"
+    # At the flood limit: one answer saying so, then silence (SMS costs the sender
+    # nothing to resend, and a silent number looks broken); else silence at once.
+    polite_limit = False
+
+    def address(self) -> str:
+        """Where a sender writes to, as the help names it ("1708", "@lapor1708")."""
+        raise NotImplementedError
+
+    def keys(self, message: Inbound) -> Q | None:
+        """How a re-delivery of the message is found among the records."""
+        raise NotImplementedError
+
+    def language(self, sender_hash: str) -> str:
+        """The answer's language: Indonesian, unless the channel knows better."""
+        return "id"
+
+    def act(self, message: Inbound, command: Command, sender: Sender, now: datetime) -> Received:
+        """What the command asks, done, and the answer's words."""
+        outcome = intake_act(message, command, sender=sender, now=now)
+        number = command.number if isinstance(command, StatusQuery | Reply) else ""
+        words = answer_text(outcome, number=number, to=self.address(), now=now)
+        report = outcome.report if outcome.result != Result.NOT_FOUND else None
+        return Received(answer_outcome(outcome), report, words, outcome, command)
+
+    def too_many(self, window: timedelta) -> str:
+        """The one answer at the flood limit (``polite_limit``)."""
+        minutes = max(1, int(window.total_seconds() // 60))
+        return gettext(
+            "Anda mengirim terlalu banyak pesan. Pesan berikutnya baru kami baca setelah "
+            "%(minutes)s menit. Terima kasih atas pengertiannya."
+        ) % {"minutes": minutes}
+
+    def record(
+        self, message: Inbound, received: Received, *, sender_hash: str, now: datetime
+    ) -> models.Model:
+        """Writes the inbound record and queues the answer, in the intake's
+        transaction. Written last: its unique keys refuse a message another
+        delivery handled meanwhile, and all this one did rolls back."""
+        raise NotImplementedError
+
+
+class _NotOurs(Exception):
+    """Words in a report's thread from someone other than its reporter."""
+
+
+@dataclass(frozen=True, slots=True)
+class Receipt:
+    """The record of a message, and whether it had been handled before."""
+
+    record: models.Model
+    again: bool = False
+
+
+def intake_receive(message: Inbound, *, door: Door, now: datetime | None = None) -> Receipt | None:
+    """Does what the message asks, once: the record of what was done (the earlier
+    one for a re-delivery), or None for words in a thread that are not the
+    service's to act on."""
+    earlier = intake_earlier(message, door=door)
+    if earlier is not None:
+        return Receipt(earlier, again=True)
+    now = message.received_at or now or timezone.now()
+    try:
+        return intake_once(message, door=door, write=lambda: _handle(message, door, now))
+    except _NotOurs:
+        return None
+
+
+def intake_earlier(message: Inbound, *, door: Door) -> models.Model | None:
+    """The record of the same message handled before, if any."""
+    keys = door.keys(message)
+    if keys is None:
+        return None
+    # Any match is the same message. (No ORDER BY: with one, PostgreSQL walks the
+    # primary key instead of the unique indexes, through every row.)
+    return next(iter(door.model._default_manager.filter(keys)[:1]), None)
+
+
+def intake_once(message: Inbound, *, door: Door, write: Any) -> Receipt:
+    """``write()`` in one transaction, or the record of the same message written
+    meanwhile by another delivery (the webhook and a poller at once, a gateway
+    retrying before the first answer arrived)."""
+    try:
+        with transaction.atomic():
+            return Receipt(write())
+    except IntegrityError:
+        earlier = intake_earlier(message, door=door)
+        if earlier is None:
+            raise
+        return Receipt(earlier, again=True)
+
+
+def _handle(message: Inbound, door: Door, now: datetime) -> models.Model:
+    sender_hash = crypto.lookup_hash(door.identity, message.sender)
+    allowed, window = rate_window(door.rate)
+    earlier = door.model._default_manager.filter(
+        **{door.sender_field: sender_hash, "received_at__gt": now - window}
+    ).count()
+    with translation.override(door.language(sender_hash)):
+        if earlier >= allowed:
+            # A flood: recorded, and not acted on until the window moves.
+            polite = door.polite_limit and earlier == allowed
+            received = Received(Handled.LIMITED, answer=door.too_many(window) if polite else "")
+        else:
+            received = _act(message, door, now)
+        return door.record(message, received, sender_hash=sender_hash, now=now)
+
+
+def _act(message: Inbound, door: Door, now: datetime) -> Received:
+    command = message.command or command_parse(message.text)
+    if isinstance(command, Help):
+        return Received(
+            Handled.HELP, answer=help_text(command.trouble, to=door.address()), command=command
+        )
+    sender = intake_sender(kind=door.identity, value=message.sender, name=message.name)
+    received = door.act(message, command, sender, now)
+    intake = received.intake
+    if message.in_thread and intake is not None and intake.result == Result.NOT_FOUND:
+        raise _NotOurs  # rolls back the stranger's reporter record too
+    return received
+
+
+def intake_act(message: Inbound, command: Command, *, sender: Sender, now: datetime) -> Outcome:
+    """What the intake makes of a command: a new report (with the message's files
+    and place), a status, or words for a report."""
+    if isinstance(command, StatusQuery):
+        return intake_status(sender=sender, number=command.number)
+    if isinstance(command, Reply):
+        return intake_reply(
+            sender=sender,
+            number=command.number,
+            text=command.text,
+            channel=message.channel,
+            files=message.files,
+            now=now,
+        )
+    assert isinstance(command, NewReport)
+    return intake_report(
+        sender=sender,
+        text=command.text,
+        channel=message.channel,
+        files=message.files,
+        location=_location(message.place),
+        acknowledged=True,
+        now=now,
+    )
+
+
+def _location(place: Place | None) -> Location | None:
+    """A shared point, with the village nearest to it as the report's region."""
+    if place is None:
+        return None
+    region = region_nearest(latitude=place.latitude, longitude=place.longitude)
+    return Location(
+        region=region.code if region is not None else None,
+        latitude=place.latitude,
+        longitude=place.longitude,
+        address=place.label,
+    )
