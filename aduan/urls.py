@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from aduan.api import api, not_found
 from aduan.backoffice.admin import AduanAdminSite
+from aduan.core.channels import channel_specs
 from aduan.web import views as web_views
 
 # URLs are the same in both languages: the language comes from the visitor's choice
@@ -19,8 +20,12 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("kantor/", include("aduan.backoffice.urls")),
     path("open311/", include("aduan.open311.urls")),
-    path("channels/sms/", include("aduan.channels.sms.urls")),
-    path("channels/x/", include("aduan.channels.x.urls")),
+    # Each channel's gateway endpoints (aduan/core/channels.py).
+    *(
+        path(f"channels/{spec.code}/", include(spec.urls))
+        for spec in channel_specs()
+        if spec.urls
+    ),
     path("", include("aduan.web.urls")),
 ]
 

@@ -21,9 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts import selectors
 from aduan.accounts.models import LANGUAGES, OneTimeCode, ReportDraft, ReportDraftFile, User
-from aduan.channels.email.models import InboundMail
-from aduan.channels.sms.models import InboundSms
-from aduan.channels.x.models import InboundPost
+from aduan.core.channels import channel_call, channel_specs
 from aduan.lib import crypto
 from aduan.lib.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from aduan.outbox.models import Message
@@ -458,11 +456,10 @@ def account_erase(*, user: User, password: str, now: datetime | None = None) -> 
         reporter = Reporter.objects.select_for_update().filter(user=user).first()
         hashes = reporter_erase(reporter=reporter, now=now) if reporter is not None else []
         messages_erase(reporter_id=reporter.pk if reporter else None, recipient_hashes=hashes)
-        # What they sent by SMS, e-mail and X is known by the same keyed hashes as
-        # their phone number, address and handle.
-        InboundSms.objects.filter(sender_hash__in=hashes).delete()
-        InboundMail.objects.filter(sender_hash__in=hashes).delete()
-        InboundPost.objects.filter(author_hash__in=hashes).delete()
+        # What they sent by each channel (SMS, e-mail, X, …) is known by the same
+        # keyed hashes as their phone number, address, handle, ….
+        for spec in channel_specs():
+            channel_call(spec.erase, hashes)
         OneTimeCode.objects.filter(Q(user=user) | Q(identity_hash__in=hashes)).delete()
         ReportDraft.objects.filter(identity_hash__in=hashes).delete()
         user.username = f"dihapus-{user.pk}"

@@ -19,6 +19,8 @@ from types import FrameType
 from django.db import close_old_connections
 from django.utils import timezone
 
+from aduan.core.channels import ChannelJob, channel_call, channel_specs
+
 logger = logging.getLogger("aduan.worker")
 
 
@@ -48,12 +50,6 @@ def _deadlines(now: datetime, stop: Callable[[], bool]) -> int:
     from aduan.reports.sweeps import deadlines_sweep
 
     return deadlines_sweep(now=now)
-
-
-def _x_photos(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.channels.x.media import photos_fetch_due
-
-    return photos_fetch_due(now=now, stop=stop)
 
 
 def _stats(now: datetime, stop: Callable[[], bool]) -> int:
@@ -94,7 +90,6 @@ JOBS: tuple[Job, ...] = (
     Job("outbox", _outbox, every=1),
     Job("webhooks", _webhooks, every=5),
     Job("deadlines", _deadlines, every=60),
-    Job("x photos", _x_photos, every=5),
     Job("statistics", _stats, every=2),
     Job("idempotency keys", _idempotency_keys, every=3600),
     Job("access log", _access_log, every=3600),
@@ -104,9 +99,22 @@ JOBS: tuple[Job, ...] = (
 )
 
 
+def _channel_job(job: ChannelJob) -> Job:
+    def run(now: datetime, stop: Callable[[], bool]) -> int:
+        done: int = channel_call(job.run, now=now, stop=stop)
+        return done
+
+    return Job(job.name, run, every=job.every)
+
+
+def jobs_all() -> tuple[Job, ...]:
+    """The worker's own jobs and those of every installed channel."""
+    return JOBS + tuple(_channel_job(job) for spec in channel_specs() for job in spec.jobs)
+
+
 class Worker:
-    def __init__(self, jobs: tuple[Job, ...] = JOBS, *, interval: float = 1.0) -> None:
-        self.jobs = jobs
+    def __init__(self, jobs: tuple[Job, ...] | None = None, *, interval: float = 1.0) -> None:
+        self.jobs = jobs_all() if jobs is None else jobs
         self.interval = interval
         self._stopping = threading.Event()
 

@@ -2,13 +2,13 @@
 how a citizen reaches each, for every page that tells citizens how to report."""
 
 from dataclasses import dataclass
-from email.utils import parseaddr
 
 from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aduan.agencies.models import Agency
+from aduan.core.channels import channel_call, channel_spec
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,31 +35,9 @@ def _how(code: str) -> ChannelInfo:
             "",
             _("Aplikasi seluler dan aplikasi mitra (API dan Open311) dengan akun Anda."),
         )
-    if code == "sms":
-        number = settings.SMS_SHORTCODE
-        return ChannelInfo(
-            code,
-            "SMS",
-            number,
-            _("SMS ke %(number)s: ketik LAPOR, spasi, lalu isi laporan Anda.") % {"number": number},
-        )
-    if code == "email":
-        address = parseaddr(settings.EMAIL_FROM)[1]
-        return ChannelInfo(
-            code,
-            _("Surel"),
-            address,
-            _("Kirim surel ke %(address)s: subjek sebagai judul, isi sebagai laporan.")
-            % {"address": address},
-        )
-    if code == "x":
-        account = f"@{settings.X_ACCOUNT_HANDLE}"
-        return ChannelInfo(
-            code,
-            "X (Twitter)",
-            account,
-            _("X (Twitter): tulis #LAPOR dan sebut %(account)s.") % {"account": account},
-        )
+    if (spec := channel_spec(code)) is not None:
+        info: ChannelInfo = channel_call(spec.how)
+        return info
     return ChannelInfo(
         code,
         _("Loket"),

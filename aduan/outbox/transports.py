@@ -9,6 +9,7 @@ from typing import Protocol
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from aduan.core.channels import channel_call, channel_spec
 from aduan.outbox.models import Message
 
 logger = logging.getLogger("aduan.outbox")
@@ -39,12 +40,11 @@ class ConsoleTransport:
             # A production log must not hold phone numbers, addresses or codes.
             raise TransportError("the console transport only delivers in demo mode", permanent=True)
         subject = message.subject
-        if message.channel == Message.Channel.EMAIL:
-            # The subject as a mail would carry it, its [#number] tag included: a reply
-            # written from the log must find the report as a reply to the mail would.
-            from aduan.channels.email.transport import mail_subject
-
-            subject = mail_subject(message)
+        spec = channel_spec(message.channel)
+        if spec is not None and spec.subject:
+            # The subject as the channel would carry it (an e-mail's [#number] tag): a
+            # reply written from the log must find the report as a real one would.
+            subject = channel_call(spec.subject, message)
         subject = f" [{subject}]" if subject else ""
         logger.warning(
             "outbox → %s %s:%s %s", message.channel, message.recipient, subject, message.body

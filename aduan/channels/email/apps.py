@@ -1,11 +1,16 @@
-from django.apps import AppConfig
+from aduan.core.channels import ChannelConfig, ChannelSpec
 
 
-class EmailChannelConfig(AppConfig):
+class EmailChannelConfig(ChannelConfig):
+    default = True  # (ChannelConfig, imported here, is one too)
     name = "aduan.channels.email"
     label = "mail"
     verbose_name = "E-mail"
-
-    def ready(self) -> None:
-        # What a citizen mailed to the report address is part of their data export.
-        from aduan.channels.email import export  # noqa: F401
+    channel = ChannelSpec(
+        code="email",
+        identity="email",
+        how="aduan.channels.email.door.how",
+        erase="aduan.channels.email.export.erase",
+        export="aduan.channels.email.export",
+        subject="aduan.channels.email.transport.mail_subject",
+    )

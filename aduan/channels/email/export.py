@@ -2,6 +2,7 @@
 each arrived, what it became, and the answer it got (the texts themselves are in
 their reports and replies)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from aduan.accounts.export import export_section, identity_hashes
@@ -23,3 +24,8 @@ def _email(user: User) -> list[dict[str, Any]]:
         }
         for mail in rows.select_related("report")
     ]
+
+
+def erase(hashes: Sequence[str]) -> None:
+    """Account erasure: what these identities sent is deleted with them."""
+    InboundMail.objects.filter(sender_hash__in=hashes).delete()

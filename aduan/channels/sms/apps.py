@@ -1,11 +1,16 @@
-from django.apps import AppConfig
+from aduan.core.channels import ChannelConfig, ChannelSpec
 
 
-class SmsConfig(AppConfig):
+class SmsConfig(ChannelConfig):
+    default = True  # (ChannelConfig, imported here, is one too)
     name = "aduan.channels.sms"
     label = "sms"
     verbose_name = "SMS 1708"
-
-    def ready(self) -> None:
-        # What a citizen sent to 1708 is part of their data export.
-        from aduan.channels.sms import export  # noqa: F401
+    channel = ChannelSpec(
+        code="sms",
+        identity="phone",
+        how="aduan.channels.sms.door.how",
+        erase="aduan.channels.sms.export.erase",
+        export="aduan.channels.sms.export",
+        urls="aduan.channels.sms.urls",
+    )

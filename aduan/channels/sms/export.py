@@ -2,6 +2,7 @@
 became, and the answer it got (the texts themselves are in their reports and
 replies)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from aduan.accounts.export import export_section, identity_hashes
@@ -23,3 +24,8 @@ def _sms(user: User) -> list[dict[str, Any]]:
         }
         for sms in rows.select_related("report")
     ]
+
+
+def erase(hashes: Sequence[str]) -> None:
+    """Account erasure: what these identities sent is deleted with them."""
+    InboundSms.objects.filter(sender_hash__in=hashes).delete()

@@ -2,6 +2,7 @@
 export (UU PDP): when each arrived, which it was and what it did (the texts are
 in the reports they reached)."""
 
+from collections.abc import Sequence
 from typing import Any
 
 from aduan.accounts.export import export_section, identity_hashes
@@ -24,3 +25,8 @@ def _x(user: User) -> list[dict[str, Any]]:
         }
         for post in rows.select_related("report")
     ]
+
+
+def erase(hashes: Sequence[str]) -> None:
+    """Account erasure: what these identities sent is deleted with them."""
+    InboundPost.objects.filter(author_hash__in=hashes).delete()
