@@ -111,9 +111,11 @@ INSTALLED_APPS = [
     "aduan.reporters",
     "aduan.reports",
     "aduan.outbox",
+    "aduan.intake",
     "aduan.channels.sms",
     "aduan.channels.email",
     "aduan.channels.x",
+    "aduan.channels.whatsapp",
     "aduan.open311",
     "aduan.integrations",
     "aduan.community",
@@ -396,6 +398,10 @@ RATE_LIMITS = env_rates(
         "agency": "6000/h",
         # SMS from one phone number (over it: one polite answer, then silence).
         "sms": "30/h",
+        # Chat messages from one WhatsApp number or Telegram account (a report written
+        # one question at a time takes half a dozen).
+        "whatsapp": "60/h",
+        "telegram": "60/h",
         # Mail from one address (over it: recorded, never answered).
         "email": "30/h",
         # Posts and direct messages from one X account (over it: recorded, never
@@ -565,6 +571,16 @@ X_POLL_SECONDS = env_int("ADUAN_X_POLL_SECONDS", 60, minimum=15)
 if not X_API_URL.startswith(("http://", "https://")):
     raise ImproperlyConfigured(f"ADUAN_X_API_URL: expected http(s)://…, got {X_API_URL!r}")
 
+# A report written one question at a time on a chat channel (WhatsApp, Telegram) is
+# reminded once after this long idle, and closed after this long: filed with what it
+# has when it says what happened, else dropped (aduan/intake/conversation.py).
+CONVERSATION_REMIND_AFTER_MINUTES = env_int(
+    "ADUAN_CONVERSATION_REMIND_AFTER_MINUTES", 60, minimum=1
+)
+CONVERSATION_CLOSE_AFTER_MINUTES = env_int(
+    "ADUAN_CONVERSATION_CLOSE_AFTER_MINUTES", 24 * 60, minimum=2
+)
+
 # -- WhatsApp (aduan/channels/whatsapp) ------------------------------------------------
 
 # The WhatsApp Business Platform's Cloud API (docs/whatsapp.md). The verify token
@@ -574,6 +590,8 @@ if not X_API_URL.startswith(("http://", "https://")):
 WHATSAPP_API_URL = env_str("ADUAN_WHATSAPP_API_URL", "https://graph.facebook.com/v21.0")
 WHATSAPP_ACCESS_TOKEN = env_str("ADUAN_WHATSAPP_ACCESS_TOKEN")
 WHATSAPP_PHONE_NUMBER_ID = env_str("ADUAN_WHATSAPP_PHONE_NUMBER_ID")
+# The number as citizens are told of it ("+62 811-1708-1708"), on the home page.
+WHATSAPP_NUMBER = env_str("ADUAN_WHATSAPP_NUMBER")
 WHATSAPP_APP_SECRET = env_str(
     "ADUAN_WHATSAPP_APP_SECRET", "demo-whatsapp-secret" if DEMO_MODE else ""
 )
@@ -612,8 +630,9 @@ if not TELEGRAM_API_URL.startswith(("http://", "https://")):
 
 # The doors citizens may report through, advertised on the home page and the report
 # form (aduan/intake/selectors.py channels_enabled): by default the web, the apps and
-# the counter, and SMS, e-mail and X when their gateway is configured (always in demo).
-_REPORT_CHANNELS = ("web", "app", "sms", "email", "x", "counter")
+# the counter, and SMS, e-mail, X, WhatsApp and Telegram when their gateway is
+# configured (always in demo).
+_REPORT_CHANNELS = ("web", "app", "sms", "email", "x", "whatsapp", "telegram", "counter")
 REPORT_CHANNELS = env_list(
     "ADUAN_REPORT_CHANNELS",
     [
@@ -624,6 +643,8 @@ REPORT_CHANNELS = env_list(
             ("sms", DEMO_MODE or bool(KANNEL_SENDSMS_URL)),
             ("email", DEMO_MODE or bool(SMTP_HOST or IMAP_HOST)),
             ("x", DEMO_MODE or bool(X_BEARER_TOKEN or X_USER_TOKEN)),
+            ("whatsapp", DEMO_MODE or bool(WHATSAPP_ACCESS_TOKEN)),
+            ("telegram", DEMO_MODE or bool(TELEGRAM_BOT_TOKEN)),
             ("counter", True),
         )
         if on
@@ -638,13 +659,17 @@ if unknown_channels := set(REPORT_CHANNELS) - set(_REPORT_CHANNELS):
 # The outbox's transport for each channel (dotted path of a class). The console
 # transport writes messages to the log instead of sending them (development, demo).
 _CONSOLE_TRANSPORT = "aduan.outbox.transports.ConsoleTransport"
-OUTBOX_TRANSPORTS = dict.fromkeys(("sms", "email", "x"), _CONSOLE_TRANSPORT)
+OUTBOX_TRANSPORTS = dict.fromkeys(("sms", "email", "x", "whatsapp", "telegram"), _CONSOLE_TRANSPORT)
 # Staff's in-app notices: the outbox row is the notice, read in the back office.
 OUTBOX_TRANSPORTS["web"] = "aduan.outbox.transports.InAppTransport"
 if KANNEL_SENDSMS_URL:
     OUTBOX_TRANSPORTS["sms"] = "aduan.channels.sms.transport.KannelTransport"
 if X_USER_TOKEN:
     OUTBOX_TRANSPORTS["x"] = "aduan.channels.x.transport.XTransport"
+if WHATSAPP_ACCESS_TOKEN and WHATSAPP_PHONE_NUMBER_ID:
+    OUTBOX_TRANSPORTS["whatsapp"] = "aduan.channels.whatsapp.transport.WhatsAppTransport"
+if TELEGRAM_BOT_TOKEN:
+    OUTBOX_TRANSPORTS["telegram"] = "aduan.channels.telegram.transport.TelegramTransport"
 if SMTP_HOST:
     OUTBOX_TRANSPORTS["email"] = "aduan.channels.email.transport.EmailTransport"
 

@@ -44,6 +44,10 @@ class ChannelSpec:
       through it (their data export), imported when the app is ready;
     - ``urls``: the module of its endpoints (a gateway's webhook), served under
       ``/channels/<code>/``;
+    - ``fetch``: the dotted path of ``f(ref) -> bytes``, a file a message referred
+      to (a media id), for the worker (intake/files.py);
+    - ``guided``: a chat channel, where a report is written one question at a time
+      (intake/conversation.py), reminded and closed by the worker;
     - ``subject``: the dotted path of ``f(message) -> str``, the subject a message
       carries on this channel, when it has one (the demo's log shows it)."""
 
@@ -54,6 +58,8 @@ class ChannelSpec:
     jobs: tuple[ChannelJob, ...] = ()
     export: str = ""
     urls: str = ""
+    fetch: str = ""
+    guided: bool = False
     subject: str = ""
 
 

@@ -52,6 +52,18 @@ def _deadlines(now: datetime, stop: Callable[[], bool]) -> int:
     return deadlines_sweep(now=now)
 
 
+def _chat_files(now: datetime, stop: Callable[[], bool]) -> int:
+    from aduan.intake.files import files_fetch_due
+
+    return files_fetch_due(now=now, stop=stop)
+
+
+def _conversations(now: datetime, stop: Callable[[], bool]) -> int:
+    from aduan.intake.conversation import conversations_sweep
+
+    return conversations_sweep(now=now, stop=stop)
+
+
 def _stats(now: datetime, stop: Callable[[], bool]) -> int:
     from aduan.stats.services import stats_update_due
 
@@ -90,6 +102,8 @@ JOBS: tuple[Job, ...] = (
     Job("outbox", _outbox, every=1),
     Job("webhooks", _webhooks, every=5),
     Job("deadlines", _deadlines, every=60),
+    Job("chat files", _chat_files, every=5),
+    Job("conversations", _conversations, every=60),
     Job("statistics", _stats, every=2),
     Job("idempotency keys", _idempotency_keys, every=3600),
     Job("access log", _access_log, every=3600),

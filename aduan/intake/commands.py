@@ -177,3 +177,11 @@ def command_parse(raw: str) -> Command:
     if not after:
         return Help(Trouble.TEXT_MISSING) if exact else NewReport(text)
     return Reply(number, after)
+
+
+def command_is_report(raw: str) -> bool:
+    """Whether the message begins with a report keyword (``LAPOR``, ``ADUAN``, …),
+    with or without words after it: on a chat channel ``LAPOR`` alone starts the
+    questions for a new report."""
+    match = _LEADING_WORD.fullmatch(_clean(raw))
+    return match is not None and _KEYWORDS.get(match.group(1).upper()) == _Kind.REPORT

@@ -23,7 +23,6 @@ message), and its own indexes; a shared table would hold the union of them, and 
 new channel would change a table every other channel writes to. What is the same
 for all is here (docs/decisions.md)."""
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,6 +34,8 @@ from django.utils.translation import gettext
 
 from aduan.intake.answers import answer_outcome, answer_text, help_text
 from aduan.intake.commands import Command, Help, NewReport, Reply, StatusQuery, command_parse
+from aduan.intake.conversation import Chat, conversation_receive
+from aduan.intake.messages import Handled, Inbound, Place, Received
 from aduan.intake.services import (
     Outcome,
     Result,
@@ -47,72 +48,8 @@ from aduan.intake.services import (
 from aduan.lib import crypto
 from aduan.lib.ratelimit import rate_window
 from aduan.regions.selectors import region_nearest
-from aduan.reports.models import Report
-from aduan.reports.services import Location, Upload
-
-
-@dataclass(frozen=True, slots=True)
-class Place:
-    """Where a message says it is: a shared location, with the name a chat app
-    gave it, if any."""
-
-    latitude: float
-    longitude: float
-    label: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class Inbound:
-    """One message as a channel read it.
-
-    ``sender`` is the sender's channel identity, normalised (an E.164 number, an
-    X handle, an e-mail address, a Telegram user id); ``external_id`` the gateway's
-    id for the message and ``fingerprint`` a second key where the gateway may
-    re-deliver under a new id. ``command`` is the channel's own reading when its
-    grammar is not the commands' (an X post with #LAPOR, an e-mail's subject), and
-    ``in_thread`` marks words that answer a report's thread without naming it: from
-    anyone but its reporter they are not for the service, and leave no trace."""
-
-    channel: str
-    sender: str
-    text: str = ""
-    name: str = ""
-    external_id: str = ""
-    fingerprint: str = ""
-    files: Sequence[Upload] = ()
-    # Files the channel fetches later, by the worker (URLs, media ids).
-    file_refs: Sequence[str] = ()
-    place: Place | None = None
-    conversation: str = ""
-    received_at: datetime | None = None
-    command: Command | None = None
-    in_thread: bool = False
-
-
-class Handled:
-    """What the intake did with a message, as the inbound records write it: the
-    intake's results, and help and the flood limit, which never reach it."""
-
-    REPORT = "report"
-    STATUS = "status"
-    REPLY = "reply"
-    HELP = "help"
-    REFUSED = "refused"
-    LIMITED = "limited"
-
-
-@dataclass(frozen=True, slots=True)
-class Received:
-    """A message handled: what became of it (a ``Handled`` value, or the door's
-    own), the report it made or reached, and the answer's words ("" for none)."""
-
-    outcome: str
-    report: Report | None = None
-    answer: str = ""
-    intake: Outcome | None = None
-    command: Command | None = None
-    # The answer is a receipt (X answers one in public, anything else privately).
-    receipt: bool = False
+from aduan.reports.services import Location
+from aduan.reports.tracking import is_valid
 
 
 class Door:
@@ -128,6 +65,8 @@ class Door:
     # At the flood limit: one answer saying so, then silence (SMS costs the sender
     # nothing to resend, and a silent number looks broken); else silence at once.
     polite_limit = False
+    # A chat channel: a report is written one question at a time (conversation.py).
+    guided = False
 
     def address(self) -> str:
         """Where a sender writes to, as the help names it ("1708", "@lapor1708")."""
@@ -228,12 +167,21 @@ def _handle(message: Inbound, door: Door, now: datetime) -> models.Model:
             polite = door.polite_limit and earlier == allowed
             received = Received(Handled.LIMITED, answer=door.too_many(window) if polite else "")
         else:
-            received = _act(message, door, now)
+            received = _act(message, door, sender_hash, now)
         return door.record(message, received, sender_hash=sender_hash, now=now)
 
 
-def _act(message: Inbound, door: Door, now: datetime) -> Received:
-    command = message.command or command_parse(message.text)
+def _act(message: Inbound, door: Door, sender_hash: str, now: datetime) -> Received:
+    if door.guided and not _status_chosen(message.choice):
+
+        def reporter() -> Sender:
+            return intake_sender(kind=door.identity, value=message.sender, name=message.name)
+
+        chat = Chat(channel=door.channel, sender_hash=sender_hash, sender=reporter)
+        step = conversation_receive(message, chat, now=now)
+        if step is not None:
+            return step
+    command = message.command or _status_chosen(message.choice) or command_parse(message.text)
     if isinstance(command, Help):
         return Received(
             Handled.HELP, answer=help_text(command.trouble, to=door.address()), command=command
@@ -244,6 +192,17 @@ def _act(message: Inbound, door: Door, now: datetime) -> Received:
     if message.in_thread and intake is not None and intake.result == Result.NOT_FOUND:
         raise _NotOurs  # rolls back the stranger's reporter record too
     return received
+
+
+STATUS_CHOICE = "status:"
+
+
+def _status_chosen(choice: str) -> StatusQuery | None:
+    """A notice's "status" button (``status:<number>``) asks where a report stands."""
+    number = choice.removeprefix(STATUS_CHOICE)
+    if choice.startswith(STATUS_CHOICE) and is_valid(number):
+        return StatusQuery(number)
+    return None
 
 
 def intake_act(message: Inbound, command: Command, *, sender: Sender, now: datetime) -> Outcome:

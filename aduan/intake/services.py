@@ -61,18 +61,20 @@ def intake_report(
     text: str,
     channel: str,
     title: str = "",
+    type: str = ReportType.COMPLAINT,
     files: Sequence[services.Upload] = (),
     location: services.Location | None = None,
     acknowledged: bool = False,
     now: datetime | None = None,
 ) -> Outcome:
-    """A new complaint from the message; a title made from its text when the channel
-    brings none. ``acknowledged``: the channel answers the sender itself."""
+    """A new report from the message (a complaint unless the sender chose another
+    type); a title made from its text when the channel brings none.
+    ``acknowledged``: the channel answers the sender itself."""
     try:
         report = services.report_create(
             actor=sender.actor,
             reporter=sender.reporter,
-            type=ReportType.COMPLAINT,
+            type=type,
             title=title.strip() or title_from_text(text),
             body=text,
             channel=channel,

@@ -20,7 +20,9 @@ EventName = Literal[
     "report.deadline_reminder",
 ]
 assert set(EventName.__args__) == set(WebhookEvent.values)  # type: ignore[attr-defined]
-ChannelName = Literal["web", "app", "sms", "x", "email", "counter", "open311", "api", "system"]
+ChannelName = Literal[
+    "web", "app", "sms", "x", "whatsapp", "telegram", "email", "counter", "open311", "api", "system"
+]
 assert set(ChannelName.__args__) == set(Channel.values)  # type: ignore[attr-defined]
 HandlingState = Literal["dispositioned", "in_progress", "answered"]
 

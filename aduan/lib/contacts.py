@@ -33,6 +33,16 @@ def normalize_email(raw: str) -> str:
     return address
 
 
+def normalize_telegram_id(raw: str) -> str:
+    """A Telegram user's numeric id (what a bot knows a person by; up to 52 bits)."""
+    value = raw.strip()
+    if not (value.isascii() and value.isdigit() and 0 < len(value) <= 16):
+        raise InvalidInput(
+            _("Akun Telegram tidak valid."), code="invalid_telegram_id", field="telegram"
+        )
+    return str(int(value))
+
+
 def normalize_x_handle(raw: str) -> str:
     handle = raw.strip().removeprefix("@").lower()
     if not re.fullmatch(r"[a-z0-9_]{1,15}", handle):

@@ -45,7 +45,8 @@ class EncryptedTextField(models.TextField[str, str]):
     records up by a keyed-hash column instead."""
 
     def from_db_value(self, value: str | None, expression: Any, connection: Any) -> str | None:
-        return None if value is None or value == "" else decrypt(value)
+        # "" stays "" (a blank field saved again must stay blank, not become NULL).
+        return value if not value else decrypt(value)
 
     def get_prep_value(self, value: Any) -> Any:
         value = super().get_prep_value(value)

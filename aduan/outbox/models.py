@@ -20,6 +20,8 @@ class Message(models.Model):
         SMS = "sms", "SMS"
         EMAIL = "email", _("Surel")
         X = "x", "X"
+        WHATSAPP = "whatsapp", "WhatsApp"
+        TELEGRAM = "telegram", "Telegram"
         WEB = "web", _("Situs web")
 
     class Status(models.TextChoices):
@@ -50,6 +52,8 @@ class Message(models.Model):
     language = models.CharField(max_length=8, default="id")
     subject = models.CharField(max_length=200, blank=True)
     body = EncryptedTextField()
+    # The choices a chat channel offers with it, as buttons: [[id, label], …].
+    choices = models.JSONField(default=list, blank=True)
 
     class Delivery(models.TextChoices):
         # In the order they may follow one another: a later report never goes back.
@@ -58,6 +62,7 @@ class Message(models.Model):
         DELIVERED = "delivered", _("Sampai")
         REJECTED = "rejected", _("Ditolak operator")
         UNDELIVERABLE = "undeliverable", _("Tidak sampai")
+        READ = "read", _("Dibaca")  # a chat app's read receipt (WhatsApp)
 
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveSmallIntegerField(default=0)

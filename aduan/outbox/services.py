@@ -5,7 +5,7 @@ messages under a lease, retry temporary failures with exponential back-off, and
 record a permanent failure with its reason."""
 
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from queue import SimpleQueue
@@ -31,7 +31,14 @@ _BACKOFF_MAX = timedelta(hours=6)
 
 # The identity kind whose keyed hash a channel's recipient shares, so a reporter's
 # messages are found by the hashes of their channel identities.
-_RECIPIENT_KIND = {"sms": "phone", "email": "email", "x": "x", "web": "web"}
+_RECIPIENT_KIND = {
+    "sms": "phone",
+    "whatsapp": "phone",
+    "email": "email",
+    "x": "x",
+    "telegram": "telegram",
+    "web": "web",
+}
 
 # Delivery reports may arrive out of order: a later one never replaces a final one.
 _DELIVERY_RANK = {
@@ -41,6 +48,8 @@ _DELIVERY_RANK = {
     Message.Delivery.DELIVERED: 3,
     Message.Delivery.REJECTED: 3,
     Message.Delivery.UNDELIVERABLE: 3,
+    # Read comes after delivered (a chat app says both).
+    Message.Delivery.READ: 4,
 }
 
 
@@ -61,6 +70,7 @@ def message_send(
     report_id: int | None = None,
     now: datetime | None = None,
     replied: bool = False,
+    choices: Sequence[tuple[str, str]] = (),
 ) -> Message:
     """Queues a message in the caller's transaction: a worker delivers it once that
     transaction has committed (before, the row is invisible to workers; rolled
@@ -79,6 +89,7 @@ def message_send(
         language=language,
         subject=subject,
         body=body,
+        choices=[list(choice) for choice in choices],
         status=Message.Status.SENT if replied else Message.Status.PENDING,
         attempts=1 if replied else 0,
         sent_at=now if replied else None,

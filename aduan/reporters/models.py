@@ -36,6 +36,7 @@ class ChannelIdentity(models.Model):
         PHONE = "phone", _("Telepon")
         EMAIL = "email", _("Surel")
         X = "x", "X"
+        TELEGRAM = "telegram", "Telegram"
 
     reporter = models.ForeignKey(Reporter, on_delete=models.CASCADE, related_name="identities")
     kind = models.CharField(max_length=8, choices=Kind.choices)

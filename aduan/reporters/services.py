@@ -13,6 +13,7 @@ _NORMALIZERS = {
     ChannelIdentity.Kind.PHONE: contacts.normalize_phone,
     ChannelIdentity.Kind.EMAIL: contacts.normalize_email,
     ChannelIdentity.Kind.X: contacts.normalize_x_handle,
+    ChannelIdentity.Kind.TELEGRAM: contacts.normalize_telegram_id,
 }
 
 

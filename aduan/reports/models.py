@@ -36,6 +36,8 @@ class Channel(models.TextChoices):
     APP = "app", _("Aplikasi")
     SMS = "sms", "SMS 1708"
     X = "x", "X (Twitter)"
+    WHATSAPP = "whatsapp", "WhatsApp"
+    TELEGRAM = "telegram", "Telegram"
     EMAIL = "email", _("Surel")
     COUNTER = "counter", _("Loket")
     OPEN311 = "open311", "Open311"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.models import User
+from aduan.core.channels import channel_spec
 from aduan.integrations.webhooks import webhook_events_record
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_send
@@ -37,14 +38,14 @@ from aduan.reports.models import (
 from aduan.reports.policy import Actor, View, report_link_key, report_view, status_access
 from aduan.reports.tracking import tracking_number_display
 
-# The outbox channel that reaches each kind of identity.
+# The outbox channel that reaches each kind of identity, when the report came by
+# another door (a phone number is reached by SMS unless it reported by WhatsApp).
 _CHANNEL_OF_KIND: dict[str, str] = {
     ChannelIdentity.Kind.PHONE: Message.Channel.SMS,
     ChannelIdentity.Kind.EMAIL: Message.Channel.EMAIL,
     ChannelIdentity.Kind.X: Message.Channel.X,
+    ChannelIdentity.Kind.TELEGRAM: Message.Channel.TELEGRAM,
 }
-# The identity a report's own channel answers on.
-_KIND_OF_CHANNEL: dict[str, str] = {channel: kind for kind, channel in _CHANNEL_OF_KIND.items()}
 # Channels whose messages must be short.
 _SHORT_CHANNELS = frozenset({Message.Channel.SMS, Message.Channel.X})
 
@@ -64,7 +65,8 @@ def reporter_address(reporter: Reporter, *, channel: str) -> tuple[str, str] | N
     """Where a reporter hears about a report: on the channel it came through when
     they have an identity there, else on a verified identity, else on their
     account's e-mail; None for a reporter nobody can reach (erased, say)."""
-    preferred = _KIND_OF_CHANNEL.get(channel)
+    spec = channel_spec(channel)
+    preferred = spec.identity if spec is not None else None
     identities = sorted(
         reporter.identities.all(),
         key=lambda identity: (
@@ -74,6 +76,8 @@ def reporter_address(reporter: Reporter, *, channel: str) -> tuple[str, str] | N
         ),
     )
     for identity in identities:
+        if spec is not None and identity.kind == preferred and identity.value:
+            return spec.code, identity.value  # the door it came through
         if identity.kind in _CHANNEL_OF_KIND and identity.value:
             return _CHANNEL_OF_KIND[identity.kind], identity.value
     user = reporter.user
@@ -277,6 +281,13 @@ def _tell_reporter(report: Report, purpose: str, **details: Any) -> Message | No
                 "number": tracking_number_display(report.tracking_number),
                 "agency": report.agency.name if report.agency_id and report.agency else "",
             }
+        # On a chat channel, a button asks where the report stands.
+        spec = channel_spec(channel)
+        buttons = (
+            ((f"status:{report.tracking_number}", gettext("Cek status")),)
+            if spec is not None and spec.guided
+            else ()
+        )
     return message_send(
         channel=channel,
         recipient=recipient,
@@ -286,6 +297,7 @@ def _tell_reporter(report: Report, purpose: str, **details: Any) -> Message | No
         language=language,
         reporter_id=reporter.pk,
         report_id=report.pk,
+        choices=buttons,
     )
 
 

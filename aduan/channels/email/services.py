@@ -42,7 +42,8 @@ from aduan.channels.email.parse import (
     subject_title,
 )
 from aduan.intake.commands import Command, NewReport, Reply
-from aduan.intake.receive import Door, Handled, Inbound, Received, intake_once, intake_receive
+from aduan.intake.messages import Handled, Inbound, Received
+from aduan.intake.receive import Door, intake_once, intake_receive
 from aduan.intake.services import Outcome as IntakeOutcome
 from aduan.intake.services import Result, Sender, intake_reply, intake_report
 from aduan.lib import crypto

@@ -17,7 +17,8 @@ from django.db.models import Q
 from django.utils.translation import gettext
 
 from aduan.channels.sms.models import InboundSms
-from aduan.intake.receive import Door, Inbound, Received, intake_receive
+from aduan.intake.messages import Inbound, Received
+from aduan.intake.receive import Door, intake_receive
 from aduan.lib import crypto
 from aduan.lib.contacts import normalize_phone
 from aduan.lib.errors import InvalidInput

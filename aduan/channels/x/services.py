@@ -36,7 +36,8 @@ from aduan.channels.x.parse import (
     post_words,
 )
 from aduan.intake.commands import Command, NewReport, Reply, StatusQuery, command_parse
-from aduan.intake.receive import Door, Handled, Inbound, Received, intake_receive
+from aduan.intake.messages import Handled, Inbound, Received
+from aduan.intake.receive import Door, intake_receive
 from aduan.intake.services import Sender
 from aduan.lib.contacts import normalize_x_handle
 from aduan.lib.errors import InvalidInput

@@ -8,7 +8,8 @@ from django.utils import timezone
 from aduan.channels.x import services
 from aduan.channels.x.models import InboundPost
 from aduan.channels.x.parse import Post
-from aduan.intake.receive import Inbound, intake_once
+from aduan.intake.messages import Inbound
+from aduan.intake.receive import intake_once
 from aduan.outbox.models import Message
 from aduan.reporters.models import Reporter
 from aduan.reports.models import Report

@@ -1,0 +1,32 @@
+"""A citizen's WhatsApp messages to the service in their data export (UU PDP) and
+account erasure: when each arrived, what it did, and what we answered (their
+words are in the reports they reached)."""
+
+from collections.abc import Sequence
+from typing import Any
+
+from aduan.accounts.export import export_section, identity_hashes
+from aduan.accounts.models import User
+from aduan.channels.whatsapp.models import InboundWhatsApp
+from aduan.reporters.models import ChannelIdentity
+
+
+@export_section("whatsapp")
+def _whatsapp(user: User) -> list[dict[str, Any]]:
+    hashes = identity_hashes(user, kind=ChannelIdentity.Kind.PHONE)
+    rows = InboundWhatsApp.objects.filter(sender_hash__in=hashes).order_by("received_at", "pk")
+    return [
+        {
+            "received_at": row.received_at,
+            "kind": row.kind,
+            "outcome": row.outcome,
+            "report": row.report.tracking_number if row.report else None,
+            "answer": row.answer_text,
+        }
+        for row in rows.select_related("report")
+    ]
+
+
+def erase(hashes: Sequence[str]) -> None:
+    """Account erasure: what these numbers sent is deleted with them."""
+    InboundWhatsApp.objects.filter(sender_hash__in=hashes).delete()
