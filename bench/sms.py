@@ -166,16 +166,23 @@ async def _read_answer(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
     return status, body, headers.get("connection", "").lower() != "close"
 
 
+def get_request(port: int, path: str) -> bytes:
+    """A GET as smsbox sends it."""
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUser-Agent: Kannel/1.4.5\r\n\r\n"
+    ).encode()
+
+
 async def _burst(
     port: int,
-    paths: list[str],
+    requests: list[bytes],
     connections: int,
     progress: tqdm,  # type: ignore[type-arg]
 ) -> tuple[list[Answer], int]:
-    """Sends every path once over ``connections`` keep-alive connections; the answers
-    in the paths' order, and how many connections had to be opened again."""
-    answers = [Answer() for _ in paths]
-    queue = iter(range(len(paths)))
+    """Sends every request once over ``connections`` keep-alive connections; the
+    answers in the requests' order, and how many connections had to be opened again."""
+    answers = [Answer() for _ in requests]
+    queue = iter(range(len(requests)))
     reopened = 0
 
     async def connection() -> None:
@@ -183,13 +190,9 @@ async def _burst(
         reader, writer = await asyncio.open_connection("127.0.0.1", port)
         try:
             for n in queue:
-                request = (
-                    f"GET {paths[n]} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-                    "User-Agent: Kannel/1.4.5\r\n\r\n"
-                ).encode()
                 answer = answers[n]
                 answer.sent = time.time()
-                writer.write(request)
+                writer.write(requests[n])
                 await writer.drain()
                 status, body, keep = await _read_answer(reader)
                 answer.answered = time.time()
@@ -206,9 +209,11 @@ async def _burst(
     return answers, reopened
 
 
-def burst(port: int, paths: list[str], connections: int) -> tuple[list[Answer], int]:
-    with tqdm(total=len(paths), desc=f"burst, {connections} connections", unit="sms") as bar:
-        return asyncio.run(_burst(port, paths, connections, bar))
+def burst(
+    port: int, requests: list[bytes], connections: int, *, unit: str = "sms"
+) -> tuple[list[Answer], int]:
+    with tqdm(total=len(requests), desc=f"burst, {connections} connections", unit=unit) as bar:
+        return asyncio.run(_burst(port, requests, connections, bar))
 
 
 # -- CPU time per party, from /proc -----------------------------------------------------
@@ -701,10 +706,10 @@ def main() -> None:
                 hours=len(results)
             )
             sms_list = plan(args.sms, owners, rng, plan_start)
-            paths = [kannel_path(sms, secret) for sms in sms_list]
+            requests = [get_request(port, kannel_path(sms, secret)) for sms in sms_list]
             meter = CpuMeter()
             started = time.monotonic()
-            answers, reopened = burst(port, paths, connections)
+            answers, reopened = burst(port, requests, connections)
             seconds = time.monotonic() - started
             cpu = meter.stop()
             latencies = [(answer.answered - answer.sent) * 1000 for answer in answers]

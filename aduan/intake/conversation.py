@@ -14,7 +14,7 @@ Status questions, replies and help are answered in the middle of a conversation
 without ending it; the next answer goes on where it stopped."""
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -524,3 +524,28 @@ def _tell(
         now=now,
         choices=buttons,
     )
+
+
+# -- a person's data ---------------------------------------------------------------
+
+
+def conversations_of(*, channel: str, hashes: Sequence[str]) -> list[dict[str, object]]:
+    """What a person said in the reports they wrote one question at a time (their
+    data export)."""
+    rows = Conversation.objects.filter(channel=channel, sender_hash__in=hashes)
+    return [
+        {
+            "started_at": row.started_at,
+            "state": row.state,
+            "type": row.type,
+            "text": row.text,
+            "place": row.place,
+            "report": row.report.tracking_number if row.report else None,
+        }
+        for row in rows.select_related("report").order_by("started_at", "pk")
+    ]
+
+
+def conversations_erase(*, channel: str, hashes: Sequence[str]) -> None:
+    """Account erasure: the conversations of these identities go with them."""
+    Conversation.objects.filter(channel=channel, sender_hash__in=hashes).delete()

@@ -125,10 +125,18 @@ def intake_receive(message: Inbound, *, door: Door, now: datetime | None = None)
     if earlier is not None:
         return Receipt(earlier, again=True)
     now = message.received_at or now or timezone.now()
-    try:
-        return intake_once(message, door=door, write=lambda: _handle(message, door, now))
-    except _NotOurs:
-        return None
+    for attempt in range(2):
+        try:
+            return intake_once(message, door=door, write=lambda: _handle(message, door, now))
+        except _NotOurs:
+            return None
+        except IntegrityError:
+            # Another message of the same sender wrote first what both needed (their
+            # one open conversation): all this one did rolled back; once more, it
+            # finds what the other wrote.
+            if attempt:
+                raise
+    raise AssertionError("unreachable")
 
 
 def intake_earlier(message: Inbound, *, door: Door) -> models.Model | None:

@@ -8,7 +8,14 @@ from typing import Any
 from aduan.accounts.export import export_section, identity_hashes
 from aduan.accounts.models import User
 from aduan.channels.whatsapp.models import InboundWhatsApp
+from aduan.intake.conversation import conversations_erase, conversations_of
 from aduan.reporters.models import ChannelIdentity
+
+
+@export_section("whatsapp_conversations")
+def _conversations(user: User) -> list[dict[str, Any]]:
+    hashes = identity_hashes(user, kind=ChannelIdentity.Kind.PHONE)
+    return conversations_of(channel="whatsapp", hashes=hashes)
 
 
 @export_section("whatsapp")
@@ -28,5 +35,7 @@ def _whatsapp(user: User) -> list[dict[str, Any]]:
 
 
 def erase(hashes: Sequence[str]) -> None:
-    """Account erasure: what these numbers sent is deleted with them."""
+    """Account erasure: what these numbers sent, and the reports they were writing
+    one question at a time, are deleted with them."""
     InboundWhatsApp.objects.filter(sender_hash__in=hashes).delete()
+    conversations_erase(channel="whatsapp", hashes=hashes)

@@ -151,3 +151,25 @@ def test_a_conversation_touched_meanwhile_is_not_closed(settings: Any) -> None:
     conversation = _start("6281234500004", "Jalan rusak")
     whatsapp_receive(_message("6281234500004", ("choice", "type:complaint")))
     assert conversations_sweep(now=conversation.touched_at + timedelta(minutes=30)) == 0
+
+
+def test_two_messages_of_one_number_at_once_both_reach_the_one_conversation(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second of two simultaneous messages did not see the conversation the first
+    was starting: its insert is refused by the one-open-conversation key, it rolls
+    back, and once more it finds the conversation and answers its question."""
+    from aduan.intake import conversation as module
+
+    settings.WHATSAPP_PHONE_NUMBER_ID = ""
+    _start("6281234500005", "Jalan rusak")
+    real = module.conversation_open
+    calls = iter([None])
+    monkeypatch.setattr(
+        module, "conversation_open", lambda **keys: next(calls, real(**keys))
+    )
+    story = "Sampah menumpuk di pinggir pasar"
+    receipt = whatsapp_receive(_message("6281234500005", ("text", story)))
+    assert receipt is not None and receipt.record.outcome == "step"  # type: ignore[attr-defined]
+    conversation = Conversation.objects.get()  # still the one
+    assert conversation.type == "complaint" and conversation.text == story

@@ -224,3 +224,29 @@ def test_notices_of_a_report_made_by_whatsapp_go_by_whatsapp_with_a_status_butto
     assert notice.choices == [[f"status:{report.tracking_number}", "Cek status"]]
     citizen.choose(f"status:{report.tracking_number}", "Cek status")
     assert answers()[-1].purpose == "whatsapp_status"
+
+
+def test_meta_throttling_or_an_outage_is_tried_again_and_blocks_no_other_channel(
+    citizen: Citizen, fake_whatsapp: FakeWhatsApp, settings: Any
+) -> None:
+    settings.OUTBOX_TRANSPORTS = {
+        **settings.OUTBOX_TRANSPORTS,
+        "whatsapp": "aduan.channels.whatsapp.transport.WhatsAppTransport",
+    }
+    citizen.text(COMPLETE)
+    sms = message_send(channel="sms", recipient="+6281299990000", body="Kode 1234", purpose="otp")
+    fake_whatsapp.throttled = True
+    messages_deliver_due()
+    [answer] = answers()
+    sms.refresh_from_db()
+    assert sms.status == Message.Status.SENT  # another channel's messages leave regardless
+    assert answer.status == Message.Status.PENDING and answer.attempts == 1
+    assert "130429" in answer.last_error
+    fake_whatsapp.throttled, fake_whatsapp.fail_status = False, 503
+    messages_deliver_due(now=answer.next_attempt_at)
+    answer.refresh_from_db()
+    assert answer.status == Message.Status.PENDING and answer.attempts == 2
+    fake_whatsapp.fail_status = 0
+    messages_deliver_due(now=answer.next_attempt_at)
+    answer.refresh_from_db()
+    assert answer.status == Message.Status.SENT and answer.external_id.startswith("wamid.")
