@@ -116,6 +116,7 @@ INSTALLED_APPS = [
     "aduan.channels.email",
     "aduan.channels.x",
     "aduan.channels.whatsapp",
+    "aduan.channels.telegram",
     "aduan.open311",
     "aduan.integrations",
     "aduan.community",

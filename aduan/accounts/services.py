@@ -12,6 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth import password_validation
+from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
@@ -343,6 +344,55 @@ def identity_add_confirm(
         reporter = reporter_for_user(user=user)
         _identity_join(reporter=reporter, kind=row.kind, value=row.identity, now=now)
         row.delete()
+    return reporter
+
+
+# A chat app proves an identity itself: a Telegram chat that opens the link signed for
+# an account is that account holder's (no code to type back).
+LINK_SALT = "aduan.accounts.link"
+LINK_MAX_AGE = timedelta(hours=1)
+LINK_CODE_MAX = 64  # a Telegram deep link's start parameter
+_LINK_ALPHABET = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def account_link_code(user: User) -> str:
+    """A code that links a chat to ``user``'s account for an hour, short enough for
+    a deep link (``https://t.me/<bot>?start=<code>``): the account's id, when it
+    was made and a signature, joined by "-"."""
+    signed = signing.TimestampSigner(salt=LINK_SALT).sign(signing.b62_encode(user.pk))
+    code = signed.replace(":", "-")  # the signer's separator, not allowed in a deep link
+    if len(code) > LINK_CODE_MAX or not set(code) <= _LINK_ALPHABET:
+        raise ValueError("a link code does not fit a deep link")
+    return code
+
+
+def account_link_user(code: str) -> User | None:
+    """The citizen a link code names, if it is genuine and still fresh."""
+    # The account's id and the time are base 62, the signature base64url: only the
+    # signature may hold a "-".
+    user_key, _sep, rest = code.partition("-")
+    timestamp, _sep, signature = rest.partition("-")
+    if not (user_key and timestamp and signature):
+        return None
+    signer = signing.TimestampSigner(salt=LINK_SALT)
+    try:
+        value = signer.unsign(f"{user_key}:{timestamp}:{signature}", max_age=LINK_MAX_AGE)
+    except signing.BadSignature:  # forged, or expired (SignatureExpired)
+        return None
+    return User.objects.filter(
+        pk=signing.b62_decode(value), role=User.Role.CITIZEN, is_active=True
+    ).first()
+
+
+def identity_link(*, user: User, kind: str, value: str, now: datetime | None = None) -> Reporter:
+    """An identity its channel proved to be the account holder's joins the account,
+    as a confirmed code joins one (``identity_add_confirm``): what was reported
+    through it before joins the account's reports. Raises ``Conflict`` when it is
+    another account's already."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        reporter = reporter_for_user(user=user)
+        _identity_join(reporter=reporter, kind=kind, value=value, now=now)
     return reporter
 
 

@@ -48,6 +48,9 @@ class ChannelSpec:
       to (a media id), for the worker (intake/files.py);
     - ``guided``: a chat channel, where a report is written one question at a time
       (intake/conversation.py), reminded and closed by the worker;
+    - ``link``: the dotted path of ``f(code) -> url``, the link that opens the
+      channel's app with an account's link code (``accounts.account_link_code``):
+      offered on the account page to join the door to the account;
     - ``subject``: the dotted path of ``f(message) -> str``, the subject a message
       carries on this channel, when it has one (the demo's log shows it)."""
 
@@ -60,6 +63,7 @@ class ChannelSpec:
     urls: str = ""
     fetch: str = ""
     guided: bool = False
+    link: str = ""
     subject: str = ""
 
 

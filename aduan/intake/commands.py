@@ -50,7 +50,15 @@ class Help:
     trouble: Trouble = Trouble.NONE
 
 
-Command = NewReport | StatusQuery | Reply | Help
+@dataclass(frozen=True, slots=True)
+class LinkAccount:
+    """Join this door to a web account, by the code the account's page gave (a chat
+    channel's own command: Telegram's ``/start <code>``)."""
+
+    code: str
+
+
+Command = NewReport | StatusQuery | Reply | Help | LinkAccount
 
 
 class _Kind(StrEnum):

@@ -33,13 +33,22 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from aduan.intake.answers import answer_outcome, answer_text, help_text
-from aduan.intake.commands import Command, Help, NewReport, Reply, StatusQuery, command_parse
+from aduan.intake.commands import (
+    Command,
+    Help,
+    LinkAccount,
+    NewReport,
+    Reply,
+    StatusQuery,
+    command_parse,
+)
 from aduan.intake.conversation import Chat, conversation_receive
 from aduan.intake.messages import Handled, Inbound, Place, Received
 from aduan.intake.services import (
     Outcome,
     Result,
     Sender,
+    intake_link,
     intake_reply,
     intake_report,
     intake_sender,
@@ -194,6 +203,9 @@ def _act(message: Inbound, door: Door, sender_hash: str, now: datetime) -> Recei
         return Received(
             Handled.HELP, answer=help_text(command.trouble, to=door.address()), command=command
         )
+    if isinstance(command, LinkAccount):
+        words = intake_link(kind=door.identity, value=message.sender, code=command.code, now=now)
+        return Received(Handled.HELP, answer=words, command=command)
     sender = intake_sender(kind=door.identity, value=message.sender, name=message.name)
     received = door.act(message, command, sender, now)
     intake = received.intake

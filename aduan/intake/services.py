@@ -5,6 +5,7 @@ The channel keeps its own grammar, its answers' wording and its records; here ar
 the rules: who the sender is (a channel identity), what they may know of a report,
 and that only a report's own reporter may write to it."""
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -12,9 +13,11 @@ from enum import StrEnum
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from aduan.lib.errors import AduanError, NotFound, NotPermitted
+from aduan.accounts.services import account_link_user, identity_link
+from aduan.lib.errors import AduanError, Conflict, NotFound, NotPermitted
 from aduan.lib.text import clean_text, title_from_text
 from aduan.reporters.models import Reporter
 from aduan.reporters.services import identity_parse, reporter_for_identity
@@ -22,6 +25,8 @@ from aduan.reports import policy, services
 from aduan.reports.errors import WrongState
 from aduan.reports.models import Action, Channel, Report, ReportType, State
 from aduan.reports.policy import Actor
+
+logger = logging.getLogger("aduan.intake")
 
 # Who sits at a service counter: the national admin's desk and every agency's.
 COUNTER_ROLES = frozenset({"national_admin", "agency_admin", "liaison"})
@@ -200,3 +205,29 @@ def intake_counter_receipt(*, staff: Actor, number: str) -> Report:
     if not (entered or staff.role == "national_admin") or report.channel != Channel.COUNTER:
         raise NotFound(_("Laporan tidak ditemukan."), code="report_not_found")
     return report
+
+
+def intake_link(*, kind: str, value: str, code: str, now: datetime | None = None) -> str:
+    """A door joins the web account its code names (a chat that opened the account's
+    signed link: the chat app proved who holds it); the answer's words."""
+    user = account_link_user(code)
+    if user is None:
+        logger.info("intake: refused a link code that is forged or expired")
+        return gettext(
+            "Maaf, kode untuk menghubungkan akun ini tidak berlaku atau sudah kedaluwarsa "
+            "(kode berlaku satu jam). Buka halaman akun Anda di situs untuk mendapatkan "
+            "tautan baru."
+        )
+    try:
+        identity_link(user=user, kind=kind, value=value, now=now)
+    except Conflict:
+        logger.info("intake: refused to link a door that belongs to another account")
+        return gettext(
+            "Maaf, akun Telegram ini sudah terhubung dengan akun lain di situs, jadi tidak "
+            "dapat dihubungkan dengan akun ini. Jika itu keliru, hubungi petugas layanan."
+        )
+    logger.info("intake: linked a door to an account")
+    return gettext(
+        "Akun Telegram ini sekarang terhubung dengan akun Anda di situs. Laporan yang Anda "
+        "kirim lewat Telegram dapat diikuti juga dari akun Anda."
+    )

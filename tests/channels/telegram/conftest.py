@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.accounts.conftest import sign_up  # noqa: F401  (citizens who sign up)
 from tests.channels.telegram.fake_telegram import FakeTelegram, fake_telegram_server
 
 PAYLOADS = Path(__file__).parent / "payloads"

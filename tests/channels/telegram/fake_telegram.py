@@ -126,12 +126,20 @@ class FakeTelegram:
             self.answered_callbacks.append(params)
             return 200, _ok(True)
         if method == "getUpdates":
+            if self.webhook is not None:
+                return _refused(
+                    409, "Conflict: can't use getUpdates method while webhook is active"
+                )
             return 200, _ok(self.get_updates(params))
         if method == "getFile":
             return self.get_file(params)
         if method == "setWebhook":
             self.webhook = params
             return 200, {"ok": True, "result": True, "description": "Webhook was set"}
+        if method == "deleteWebhook":
+            was_set, self.webhook = self.webhook is not None, None
+            description = "Webhook was deleted" if was_set else "Webhook is already deleted"
+            return 200, {"ok": True, "result": True, "description": description}
         return _refused(404, "Not Found")
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.accounts.conftest import sign_up  # noqa: F401  (citizens who sign up)
 from tests.channels.whatsapp.fake_whatsapp import FakeWhatsApp, fake_whatsapp_server
 
 PAYLOADS = Path(__file__).parent / "payloads"

@@ -165,9 +165,7 @@ def test_two_messages_of_one_number_at_once_both_reach_the_one_conversation(
     _start("6281234500005", "Jalan rusak")
     real = module.conversation_open
     calls = iter([None])
-    monkeypatch.setattr(
-        module, "conversation_open", lambda **keys: next(calls, real(**keys))
-    )
+    monkeypatch.setattr(module, "conversation_open", lambda **keys: next(calls, real(**keys)))
     story = "Sampah menumpuk di pinggir pasar"
     receipt = whatsapp_receive(_message("6281234500005", ("text", story)))
     assert receipt is not None and receipt.record.outcome == "step"  # type: ignore[attr-defined]

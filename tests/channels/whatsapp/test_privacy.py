@@ -12,7 +12,7 @@ from aduan.accounts.models import User
 from aduan.accounts.selectors import account_export
 from aduan.channels.whatsapp.models import InboundWhatsApp
 from aduan.intake.models import Conversation
-from tests.accounts.conftest import PASSWORD, SignUp, sign_up  # noqa: F401  (the fixture)
+from tests.accounts.conftest import PASSWORD, SignUp
 from tests.accounts.test_erase import _everything_stored
 from tests.channels.whatsapp.chat import Citizen
 from tests.channels.whatsapp.conftest import APP_SECRET
