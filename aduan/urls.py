@@ -21,11 +21,7 @@ urlpatterns = [
     path("kantor/", include("aduan.backoffice.urls")),
     path("open311/", include("aduan.open311.urls")),
     # Each channel's gateway endpoints (aduan/core/channels.py).
-    *(
-        path(f"channels/{spec.code}/", include(spec.urls))
-        for spec in channel_specs()
-        if spec.urls
-    ),
+    *(path(f"channels/{spec.code}/", include(spec.urls)) for spec in channel_specs() if spec.urls),
     path("", include("aduan.web.urls")),
 ]
 
