@@ -16,16 +16,7 @@ from typing import Any
 from django.apps import AppConfig, apps
 from django.utils.module_loading import import_string
 
-
-@dataclass(frozen=True, slots=True)
-class ChannelJob:
-    """Background work of a channel for the worker: ``run`` is the dotted path of
-    ``f(*, now, stop) -> int`` (how much it did), tried again after ``every``
-    seconds when it found nothing."""
-
-    name: str
-    run: str
-    every: float
+from aduan.core.jobs import WorkerJob
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +30,7 @@ class ChannelSpec:
       (``intake.selectors.ChannelInfo``);
     - ``erase``: the dotted path of ``f(hashes)`` deleting what the channel recorded
       of the identities with these keyed hashes (account erasure, UU PDP);
-    - ``jobs``: its background work;
+    - ``jobs``: its background work (``core.jobs.WorkerJob``);
     - ``export``: the module whose ``export_section``s say what a person sent
       through it (their data export), imported when the app is ready;
     - ``urls``: the module of its endpoints (a gateway's webhook), served under
@@ -58,7 +49,7 @@ class ChannelSpec:
     identity: str
     how: str
     erase: str
-    jobs: tuple[ChannelJob, ...] = ()
+    jobs: tuple[WorkerJob, ...] = ()
     export: str = ""
     urls: str = ""
     fetch: str = ""

@@ -18,8 +18,9 @@ from types import FrameType
 
 from django.db import close_old_connections
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
-from aduan.core.channels import ChannelJob, channel_call, channel_specs
+from aduan.core.jobs import WorkerJob, jobs_installed
 
 logger = logging.getLogger("aduan.worker")
 
@@ -34,96 +35,22 @@ class Job:
     every: float
 
 
-def _outbox(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.outbox.services import messages_deliver_due
-
-    return messages_deliver_due(now=now, stop=stop)
-
-
-def _webhooks(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.integrations.webhooks import webhooks_deliver_due
-
-    return webhooks_deliver_due(now=now)
-
-
-def _deadlines(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.reports.sweeps import deadlines_sweep
-
-    return deadlines_sweep(now=now)
-
-
-def _chat_files(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.intake.files import files_fetch_due
-
-    return files_fetch_due(now=now, stop=stop)
-
-
-def _conversations(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.intake.conversation import conversations_sweep
-
-    return conversations_sweep(now=now, stop=stop)
-
-
-def _stats(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.stats.services import stats_update_due
-
-    return stats_update_due(now=now, stop=stop)
-
-
-def _idempotency_keys(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.core.idempotency import idempotency_keys_purge
-
-    return idempotency_keys_purge(now=now)
-
-
-def _access_log(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.reports.access import report_access_purge
-
-    return report_access_purge(now=now)
-
-
-def _triage_train(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.triage.services import triage_due, triage_train
-
-    # Retrained when the active model is ADUAN_TRIAGE_TRAIN_HOURS old and history
-    # came since; too little history stores nothing and is looked at again later.
-    if not triage_due(now=now):
-        return 0
-    return sum(result.model is not None for result in triage_train(now=now))
-
-
-def _triage_auto_dispose(now: datetime, stop: Callable[[], bool]) -> int:
-    from aduan.triage.services import triage_auto_dispose
-
-    return triage_auto_dispose(now=now)
-
-
-JOBS: tuple[Job, ...] = (
-    Job("outbox", _outbox, every=1),
-    Job("webhooks", _webhooks, every=5),
-    Job("deadlines", _deadlines, every=60),
-    Job("chat files", _chat_files, every=5),
-    Job("conversations", _conversations, every=60),
-    Job("statistics", _stats, every=2),
-    Job("idempotency keys", _idempotency_keys, every=3600),
-    Job("access log", _access_log, every=3600),
-    Job("triage training", _triage_train, every=600),
-    # Off unless ADUAN_TRIAGE_AUTO_DISPOSE: then reports waiting for verification.
-    Job("triage automatic disposition", _triage_auto_dispose, every=30),
-)
-
-
-def _channel_job(job: ChannelJob) -> Job:
+def _runner(job: WorkerJob) -> Job:
     def run(now: datetime, stop: Callable[[], bool]) -> int:
-        done: int = channel_call(job.run, now=now, stop=stop)
+        function = import_string(job.run)
+        done: int = function(now=now, stop=stop) if job.stops else function(now=now)
         return done
 
     return Job(job.name, run, every=job.every)
 
 
 def jobs_all() -> tuple[Job, ...]:
-    """The worker's own jobs and those of every installed channel."""
-    return JOBS + tuple(_channel_job(job) for spec in channel_specs() for job in spec.jobs)
+    """Every installed package's jobs (``core/jobs.py``), ready to run."""
+    return tuple(_runner(job) for job in jobs_installed())
+
+
+# The jobs of this deployment (the tests run them one by one).
+JOBS: tuple[Job, ...] = jobs_all()
 
 
 class Worker:

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 
+from aduan.core.jobs import WorkerJob
+
 
 class IntegrationsConfig(AppConfig):
     name = "aduan.integrations"
     default_auto_field = "django.db.models.BigAutoField"
+    jobs = (WorkerJob("webhooks", "aduan.integrations.webhooks.webhooks_deliver_due", 5),)

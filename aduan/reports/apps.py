@@ -1,10 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import pgettext_lazy
 
+from aduan.core.jobs import WorkerJob
+
 
 class ReportsConfig(AppConfig):
     name = "aduan.reports"
     verbose_name = pgettext_lazy("admin", "Laporan")
+    jobs = (
+        WorkerJob("deadlines", "aduan.reports.sweeps.deadlines_sweep", 60),
+        WorkerJob("access log", "aduan.reports.access.report_access_purge", 3600),
+    )
 
     def ready(self) -> None:
         # SQLite's search triggers call aduan_search_text: every connection needs it.

@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 
+from aduan.core.jobs import WorkerJob
+
 
 class StatsConfig(AppConfig):
     name = "aduan.stats"
     default_auto_field = "django.db.models.BigAutoField"
+    jobs = (WorkerJob("statistics", "aduan.stats.services.stats_update_due", 2, stops=True),)

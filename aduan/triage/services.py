@@ -302,6 +302,16 @@ def _rounded(suggested: list[dict[str, object]]) -> list[dict[str, object]]:
 # -- the automatic disposition ----------------------------------------------------------------
 
 
+def triage_train_due(*, now: datetime | None = None) -> int:
+    """The worker's job: retrains when the active model is ``TRIAGE_TRAIN_HOURS`` old
+    and history came since (too little history stores nothing and is looked at
+    again later); how many models it stored."""
+    now = now or timezone.now()
+    if not triage_due(now=now):
+        return 0
+    return sum(result.model is not None for result in triage_train(now=now))
+
+
 def triage_auto_dispose(*, now: datetime | None = None, limit: int = 50) -> int:
     """Disposes, as the system, the reports waiting for verification whose category,
     place and agency are all suggested above ``TRIAGE_AUTO_DISPOSE_CONFIDENCE``; how

@@ -1,4 +1,5 @@
-from aduan.core.channels import ChannelConfig, ChannelJob, ChannelSpec
+from aduan.core.channels import ChannelConfig, ChannelSpec
+from aduan.core.jobs import WorkerJob
 
 
 class XChannelConfig(ChannelConfig):
@@ -11,7 +12,7 @@ class XChannelConfig(ChannelConfig):
         identity="x",
         how="aduan.channels.x.door.how",
         erase="aduan.channels.x.export.erase",
-        jobs=(ChannelJob("x photos", "aduan.channels.x.media.photos_fetch_due", every=5),),
+        jobs=(WorkerJob("x photos", "aduan.channels.x.media.photos_fetch_due", 5, stops=True),),
         export="aduan.channels.x.export",
         urls="aduan.channels.x.urls",
     )
