@@ -83,3 +83,42 @@ class FileFetch(models.Model):
 
     def __str__(self) -> str:
         return f"{len(self.refs)} files for report {self.report_id}"
+
+
+class ChatRecord(models.Model):
+    """What a chat channel (WhatsApp, Telegram) keeps of each inbound message, in a
+    table of its own beside the gateway's id (docs/decisions.md): enough to know it
+    again when it comes twice (one effect, one answer), to count a sender's messages
+    against the flood limit, and to audit what was answered. The words live in the
+    report or conversation they reached."""
+
+    class Outcome(models.TextChoices):
+        REPORT = "report"
+        STATUS = "status"
+        REPLY = "reply"
+        HELP = "help"  # help, and joining a web account (LinkAccount)
+        STEP = "step"  # a step of a report being written (conversation.py)
+        CANCELLED = "cancelled"
+        REFUSED = "refused"
+        LIMITED = "limited"
+        IGNORED = "ignored"  # a sticker, a reaction, a group's message, …: recorded only
+
+    # What it was ("text", "photo", "location", "callback", …; "ignored").
+    kind = models.CharField(max_length=16)
+    # The sender's keyed hash ("" when the message named no sender).
+    sender_hash = models.CharField(max_length=64)
+    received_at = models.DateTimeField()
+    outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    # Why it was ignored (the parser's reason), "" otherwise.
+    detail = models.CharField(max_length=32, blank=True)
+    report = models.ForeignKey(
+        "reports.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    answer = models.OneToOneField(
+        "outbox.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # What we answered, as sent (for the citizen's data export).
+    answer_text = EncryptedTextField(blank=True)
+
+    class Meta:
+        abstract = True

@@ -16,22 +16,19 @@ from datetime import datetime
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from aduan.channels.telegram.api import TelegramApiError, answer_callback, file_download
 from aduan.channels.telegram.models import InboundTelegram
 from aduan.channels.telegram.parse import Update, UpdateKind
+from aduan.intake.chat import ChatDoor
 from aduan.intake.commands import Command, Help, LinkAccount
 from aduan.intake.files import FileUnavailable
-from aduan.intake.messages import Inbound, Place, Received
-from aduan.intake.receive import Door, Receipt, intake_earlier, intake_once, intake_receive
+from aduan.intake.messages import Inbound, Place
+from aduan.intake.receive import Receipt, intake_receive
 from aduan.lib import crypto
 from aduan.lib.contacts import normalize_telegram_id
 from aduan.lib.errors import InvalidInput
-from aduan.outbox.models import Message
-from aduan.outbox.services import message_send
 from aduan.reporters.models import ChannelIdentity
 from aduan.reports.models import Channel
 
@@ -51,51 +48,20 @@ _KEYWORDS = {
 _HELP_COMMANDS = frozenset({"start", "bantuan", "help", "info"})
 
 
-class TelegramDoor(Door):
+class TelegramDoor(ChatDoor):
     """Telegram at the one intake: a chat channel with buttons."""
 
     channel = Channel.TELEGRAM
     identity = ChannelIdentity.Kind.TELEGRAM
     rate = "telegram"
     model = InboundTelegram
-    polite_limit = True
-    guided = True
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    key_field = "update_id"
 
     def address(self) -> str:
         return f"@{settings.TELEGRAM_BOT_USERNAME}"
 
-    def keys(self, message: Inbound) -> Q | None:
-        return Q(update_id=int(message.external_id))
-
-    def record(
-        self, message: Inbound, received: Received, *, sender_hash: str, now: datetime
-    ) -> models.Model:
-        report = received.report
-        answer = None
-        if received.answer:
-            answer = message_send(
-                channel=Message.Channel.TELEGRAM,
-                recipient=message.sender,
-                body=received.answer,
-                purpose=f"telegram_{received.outcome}",
-                reporter_id=report.reporter_id if report is not None else None,
-                report_id=report.pk if report is not None else None,
-                now=now,
-                choices=received.buttons,
-            )
-        return InboundTelegram.objects.create(
-            update_id=int(message.external_id),
-            kind=self.kind,
-            sender_hash=sender_hash,
-            received_at=now,
-            outcome=received.outcome,
-            report=report,
-            answer=answer,
-            answer_text=received.answer,
-        )
+    def key(self, message: Inbound) -> object:
+        return int(message.external_id)
 
 
 def telegram_receive(update: Update, *, now: datetime | None = None) -> Receipt | None:
@@ -208,26 +174,11 @@ def _callback_acknowledge(callback_id: str) -> None:
 
 def _ignored(update: Update, user_id: str | None, *, now: datetime | None) -> Receipt:
     """Records an update the bot does not act on, once; it is never answered."""
-    now = now or timezone.now()
     reason = update.ignored_because or "malformed"
     message = Inbound(
         channel=Channel.TELEGRAM, sender=user_id or "", external_id=str(update.update_id)
     )
     door = TelegramDoor("edited" if update.kind == UpdateKind.EDITED else "ignored")
-    earlier = intake_earlier(message, door=door)
-    if earlier is not None:
-        return Receipt(earlier, again=True)
-
-    def record() -> InboundTelegram:
-        return InboundTelegram.objects.create(
-            update_id=update.update_id,
-            kind=door.kind,
-            sender_hash=_sender_hash(user_id),
-            received_at=now,
-            outcome=Outcome.IGNORED,
-            detail=reason[:32],
-        )
-
-    receipt = intake_once(message, door=door, write=record)
+    receipt = door.ignore(message, reason=reason, now=now or timezone.now())
     logger.info("telegram: recorded and ignored an update (%s)", reason)
     return receipt

@@ -14,8 +14,6 @@ import logging
 from datetime import datetime
 
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
 from django.utils import timezone
 
 from aduan.channels.whatsapp.api import WhatsAppApiError, media_download
@@ -27,14 +25,14 @@ from aduan.channels.whatsapp.parse import (
     MessageKind,
     StatusUpdate,
 )
+from aduan.intake.chat import ChatDoor
 from aduan.intake.files import FileUnavailable
-from aduan.intake.messages import Inbound, Place, Received
-from aduan.intake.receive import Door, Receipt, intake_once, intake_receive
-from aduan.lib import crypto
+from aduan.intake.messages import Inbound, Place
+from aduan.intake.receive import Receipt, intake_receive
 from aduan.lib.contacts import normalize_phone
 from aduan.lib.errors import InvalidInput
 from aduan.outbox.models import Message
-from aduan.outbox.services import message_delivery_record, message_send
+from aduan.outbox.services import message_delivery_record
 from aduan.reporters.models import ChannelIdentity
 from aduan.reports.models import Channel
 
@@ -51,51 +49,17 @@ _DELIVERY = {
 }
 
 
-class WhatsAppDoor(Door):
+class WhatsAppDoor(ChatDoor):
     """WhatsApp at the one intake: a chat channel with buttons."""
 
     channel = Channel.WHATSAPP
     identity = ChannelIdentity.Kind.PHONE
     rate = "whatsapp"
     model = InboundWhatsApp
-    polite_limit = True
-    guided = True
-
-    def __init__(self, kind: str) -> None:
-        self.kind = kind
+    key_field = "message_id"
 
     def address(self) -> str:
         return str(settings.WHATSAPP_NUMBER or "WhatsApp")
-
-    def keys(self, message: Inbound) -> Q | None:
-        return Q(message_id=message.external_id)
-
-    def record(
-        self, message: Inbound, received: Received, *, sender_hash: str, now: datetime
-    ) -> models.Model:
-        report = received.report
-        answer = None
-        if received.answer:
-            answer = message_send(
-                channel=Message.Channel.WHATSAPP,
-                recipient=message.sender,
-                body=received.answer,
-                purpose=f"whatsapp_{received.outcome}",
-                reporter_id=report.reporter_id if report is not None else None,
-                report_id=report.pk if report is not None else None,
-                now=now,
-                choices=received.buttons,
-            )
-        return InboundWhatsApp.objects.create(
-            message_id=message.external_id,
-            kind=self.kind,
-            sender_hash=sender_hash,
-            received_at=now,
-            outcome=received.outcome,
-            report=report,
-            answer=answer,
-            answer_text=received.answer,
-        )
 
 
 def whatsapp_receive(inbound: InboundMessage, *, now: datetime | None = None) -> Receipt | None:
@@ -132,24 +96,9 @@ def whatsapp_ignored(ignored: Ignored, *, now: datetime | None = None) -> None:
     if not ignored.message_id or phone is None:
         logger.info("whatsapp: ignored %s without an id or a number", ignored.reason)
         return
-    now = now or timezone.now()
     message = Inbound(channel=Channel.WHATSAPP, sender=phone, external_id=ignored.message_id)
     door = WhatsAppDoor("ignored")
-    sender_hash = crypto.lookup_hash(ChannelIdentity.Kind.PHONE, phone)
-
-    def record() -> InboundWhatsApp:
-        return InboundWhatsApp.objects.create(
-            message_id=ignored.message_id,
-            kind="ignored",
-            sender_hash=sender_hash,
-            received_at=now,
-            outcome=Outcome.IGNORED,
-            detail=ignored.reason[:32],
-        )
-
-    if door.model.objects.filter(message_id=ignored.message_id).exists():
-        return
-    intake_once(message, door=door, write=record)
+    door.ignore(message, reason=ignored.reason, now=now or timezone.now())
     logger.info("whatsapp: recorded and ignored a message (%s)", ignored.reason)
 
 
