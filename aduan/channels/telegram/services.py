@@ -26,7 +26,6 @@ from aduan.intake.commands import Command, Help, LinkAccount
 from aduan.intake.files import FileUnavailable
 from aduan.intake.messages import Inbound, Place
 from aduan.intake.receive import Receipt, intake_receive
-from aduan.lib import crypto
 from aduan.lib.contacts import normalize_telegram_id
 from aduan.lib.errors import InvalidInput
 from aduan.reporters.models import ChannelIdentity
@@ -34,7 +33,6 @@ from aduan.reports.models import Channel
 
 logger = logging.getLogger("aduan.telegram")
 
-Outcome = InboundTelegram.Outcome
 
 # The bot's commands, as the words the intake reads (commands.py); "/start" alone
 # and "/bantuan" are help, "/start <code>" links an account.
@@ -154,10 +152,6 @@ def _kind(update: Update) -> str:
     if update.location is not None:
         return "location"
     return "text"
-
-
-def _sender_hash(user_id: str | None) -> str:
-    return crypto.lookup_hash(ChannelIdentity.Kind.TELEGRAM, user_id) if user_id else ""
 
 
 def _callback_acknowledge(callback_id: str) -> None:

@@ -38,7 +38,6 @@ from aduan.reports.models import Channel
 
 logger = logging.getLogger("aduan.whatsapp")
 
-Outcome = InboundWhatsApp.Outcome
 
 # What a status of one of our messages says, in the outbox's terms.
 _DELIVERY = {
