@@ -343,6 +343,13 @@ def _queue(
     )
 
 
+def webhooks_follow(*, report: Report, event: ReportEvent, now: datetime) -> None:
+    """The reports' follower (``core/followers.py``): the systems of the agencies
+    handling the report hear of the events they subscribed to (disposition, the
+    reporter's reply, re-opening, closing, a reminder) through their webhooks."""
+    webhook_events_record(report=report, event=event)
+
+
 def webhook_events_record(*, report: Report, event: ReportEvent) -> list[Delivery]:
     """Queues a delivery of ``event`` to every active webhook that asked for it of
     the agencies handling the report (the agency and its parent agency), in the

@@ -23,7 +23,6 @@ from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.models import User
 from aduan.core.channels import channel_spec
-from aduan.integrations.webhooks import webhook_events_record
 from aduan.outbox.models import Message
 from aduan.outbox.services import message_send
 from aduan.reporters.models import ChannelIdentity, Reporter
@@ -450,10 +449,3 @@ def staff_told_escalated(*, report: Report, staff: list[User]) -> list[Message]:
         ),
         link=_escalation_link(report),
     )
-
-
-def agency_systems_told(*, report: Report, event: ReportEvent) -> None:
-    """The systems of the agencies handling the report hear of the events they
-    subscribed to (disposition, the reporter's reply, re-opening, closing, a
-    reminder) through their webhooks."""
-    webhook_events_record(report=report, event=event)

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.accounts.models import User
 from aduan.agencies.models import Agency, Unit
 from aduan.categories.models import Category
+from aduan.core.followers import report_followers
 from aduan.lib.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from aduan.lib.memo import reference_memo
 from aduan.lib.text import clean_text
@@ -51,7 +52,6 @@ from aduan.reports.models import (
 )
 from aduan.reports.policy import Actor
 from aduan.reports.tracking import tracking_number_new, tracking_number_parse
-from aduan.stats.services import stats_queue
 from aduan.workdays.calendar import working_days_elapsed
 
 TITLE_MAX = 150
@@ -244,7 +244,7 @@ def _report_insert(
                     **fields,
                     **due.fields(),
                 )
-                ReportEvent.objects.create(
+                event = ReportEvent.objects.create(
                     report=report,
                     action=Action.SUBMIT,
                     actor=actor.user,
@@ -255,7 +255,7 @@ def _report_insert(
                     channel=channel,
                     created_at=now,
                 )
-                stats_queue(report_id=report.pk, action=Action.SUBMIT, now=now)
+                _followed(report, event, now)
             return report
         except IntegrityError:
             if attempt == 4 or not Report.objects.filter(tracking_number=number).exists():
@@ -322,8 +322,7 @@ def _transition(
             rating=rating,
             created_at=now,
         )
-        stats_queue(report_id=report.pk, action=action, now=now)
-        notices.agency_systems_told(report=report, event=event)
+        _followed(report, event, now)
         notices.reporter_told(report=report, event=event)
         return event
 
@@ -351,8 +350,15 @@ def _annotate(
         is_internal=True,
         created_at=now,
     )
-    notices.agency_systems_told(report=report, event=event)
+    _followed(report, event, now)
     return event
+
+
+def _followed(report: Report, event: ReportEvent, now: datetime) -> None:
+    """What other packages keep in step with the reports (the statistics' queue,
+    the agencies' webhooks: core/followers.py), in the event's transaction."""
+    for follow in report_followers():
+        follow(report=report, event=event, now=now)
 
 
 def _verification_due(rules: DeadlinePolicy, now: datetime) -> Deadline:

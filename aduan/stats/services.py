@@ -66,6 +66,12 @@ def stats_queue(*, report_id: int, action: str = "", now: datetime | None = None
     Pending.objects.create(report_id=report_id, queued_at=min(now or present, present))
 
 
+def stats_follow(*, report: Report, event: ReportEvent, now: datetime) -> None:
+    """The reports' follower (``core/followers.py``): each event that changes a
+    figure queues its report."""
+    stats_queue(report_id=report.pk, action=event.action, now=now)
+
+
 def stats_update_due(
     *, now: datetime | None = None, limit: int = 500, stop: Callable[[], bool] = lambda: False
 ) -> int:
