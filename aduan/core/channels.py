@@ -68,17 +68,24 @@ class ChannelConfig(AppConfig):
             import_module(self.channel.export)
 
 
-def channel_specs() -> list[ChannelSpec]:
-    """Every installed channel, in ``INSTALLED_APPS`` order."""
-    return [
+@cache
+def channel_specs() -> tuple[ChannelSpec, ...]:
+    """Every installed channel, in ``INSTALLED_APPS`` order (read once: the apps
+    are fixed once Django is set up)."""
+    return tuple(
         spec
         for config in apps.get_app_configs()
         if isinstance(spec := getattr(config, "channel", None), ChannelSpec)
-    ]
+    )
+
+
+@cache
+def _by_code() -> dict[str, ChannelSpec]:
+    return {spec.code: spec for spec in channel_specs()}
 
 
 def channel_spec(code: str) -> ChannelSpec | None:
-    return next((spec for spec in channel_specs() if spec.code == code), None)
+    return _by_code().get(code)
 
 
 @cache

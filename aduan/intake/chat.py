@@ -61,7 +61,6 @@ class ChatDoor(Door):
             outcome=received.outcome,
             report=report,
             answer=answer,
-            answer_text=received.answer,
         )
 
     def ignore(self, message: Inbound, *, reason: str, now: datetime) -> Receipt:
@@ -95,9 +94,9 @@ def chat_records_of(model: type[ChatRecord], *, hashes: Sequence[str]) -> list[d
             "kind": row.kind,
             "outcome": row.outcome,
             "report": row.report.tracking_number if row.report else None,
-            "answer": row.answer_text,
+            "answer": row.answer.body if row.answer else "",
         }
-        for row in rows.select_related("report")
+        for row in rows.select_related("report", "answer")
     ]
 
 

@@ -25,7 +25,7 @@ from django.utils.translation import gettext
 
 from aduan.core.channels import channel_spec
 from aduan.intake.answers import answer_outcome
-from aduan.intake.commands import Command, Help, NewReport, command_is_report, command_parse
+from aduan.intake.commands import Command, Help, NewReport, command_is_report
 from aduan.intake.files import files_later
 from aduan.intake.messages import Handled, Inbound, Place, Received
 from aduan.intake.models import Conversation
@@ -96,10 +96,13 @@ def conversation_open(*, channel: str, sender_hash: str) -> Conversation | None:
     )
 
 
-def conversation_receive(message: Inbound, chat: Chat, *, now: datetime) -> Received | None:
-    """The message's part in a report being written: a step of the open
-    conversation, a new one, or a report at once. None when the message is no part
-    of one (a status question, a reply, help): the intake handles it as usual."""
+def conversation_receive(
+    message: Inbound, command: Command, chat: Chat, *, now: datetime
+) -> Received | None:
+    """The message's part in a report being written (``command``: what its text
+    asks): a step of the open conversation, a new one, or a report at once. None
+    when the message is no part of one (a status question, a reply, help): the
+    intake handles it as usual."""
     conversation = conversation_open(channel=chat.channel, sender_hash=chat.sender_hash)
     words = _words(message)
     if conversation is not None:
@@ -107,13 +110,11 @@ def conversation_receive(message: Inbound, chat: Chat, *, now: datetime) -> Rece
             return _cancel(conversation, now=now)
         if message.choice or message.place is not None or message.file_refs:
             return _step(conversation, message, chat, now=now)
-        command = message.command or command_parse(message.text)
         if _is_aside(command, message.text):
             return None
         return _step(conversation, message, chat, now=now)
     if words in _CANCEL_WORDS or message.choice == CANCEL:
         return Received(Handled.HELP, answer=_nothing_to_cancel())
-    command = message.command or command_parse(message.text)
     starts = message.place is not None or bool(message.file_refs)
     if isinstance(command, NewReport):
         return _start(message, chat, text=command.text, now=now)
@@ -135,7 +136,7 @@ def _words(message: Inbound) -> str:
 
 
 def _start(message: Inbound, chat: Chat, *, text: str, now: datetime) -> Received:
-    place = _place_of(message.place, text)
+    place = place_of(message.place, text)
     if message.place is None and len(text.split()) >= COMPLETE_WORDS_MIN and place is not None:
         # Says everything: a report at once, as an SMS would be.
         return _file(
@@ -165,38 +166,30 @@ def _start(message: Inbound, chat: Chat, *, text: str, now: datetime) -> Receive
     return _ask(conversation, lead=gettext("Baik, kami bantu membuat laporan Anda."))
 
 
-@dataclass(frozen=True, slots=True)
-class _PlaceFound:
-    region: str
-    latitude: float | None = None
-    longitude: float | None = None
-    label: str = ""
-
-
-def _place_of(point: Place | None, text: str) -> _PlaceFound | None:
-    """Where the message says it is: a shared point's nearest village, else a
-    place its words name surely enough."""
+def place_of(point: Place | None, text: str = "") -> Location | None:
+    """Where the message says it is: a shared point, with the village nearest to it
+    as its region, else a place its words name surely enough."""
     if point is not None:
         region = region_nearest(latitude=point.latitude, longitude=point.longitude)
-        return _PlaceFound(
-            region=region.code if region is not None else "",
+        return Location(
+            region=region.code if region is not None else None,
             latitude=point.latitude,
             longitude=point.longitude,
-            label=point.label,
+            address=point.label[:300],
         )
     reading = place_read(text) if text.strip() else None
     if reading is None or reading.confidence < PLACE_CONFIDENCE_MIN:
         return None
     if reading.level in (Region.Level.PROVINCE,):
         return None  # a province is no place to send anyone
-    return _PlaceFound(region=reading.code, label="")
+    return Location(region=reading.code)
 
 
-def _place_keep(conversation: Conversation, place: _PlaceFound) -> None:
-    conversation.region = place.region
+def _place_keep(conversation: Conversation, place: Location) -> None:
+    conversation.region = place.region or ""
     conversation.latitude, conversation.longitude = place.latitude, place.longitude
-    if place.label:
-        conversation.place = place.label
+    if place.address:
+        conversation.place = place.address
 
 
 def _step(conversation: Conversation, message: Inbound, chat: Chat, *, now: datetime) -> Received:
@@ -208,7 +201,7 @@ def _step(conversation: Conversation, message: Inbound, chat: Chat, *, now: date
     words = _words(message)
     lead = ""
     if message.place is not None:
-        place = _place_of(message.place, "")
+        place = place_of(message.place)
         assert place is not None
         _place_keep(conversation, place)
     step = conversation.step
@@ -258,7 +251,7 @@ def _type_chosen(choice: str, words: str) -> str:
 def _place_typed(conversation: Conversation, typed: str) -> str:
     """A typed place: taken when it names a region surely enough, else asked again
     (and after ``PLACE_TRIES_MAX`` tries kept as written, for staff to read)."""
-    place = _place_of(None, typed)
+    place = place_of(None, typed)
     if place is not None:
         _place_keep(conversation, place)
         conversation.place = typed[:300]
@@ -359,11 +352,11 @@ def _nothing_to_cancel() -> str:
 
 
 def _conversation_file(conversation: Conversation, chat: Chat, *, now: datetime) -> Received:
-    place = _PlaceFound(
-        region=conversation.region,
+    place = Location(
+        region=conversation.region or None,
         latitude=conversation.latitude,
         longitude=conversation.longitude,
-        label=conversation.place,
+        address=conversation.place[:300],
     )
     received = _file(
         chat,
@@ -391,7 +384,7 @@ def _conversation_file(conversation: Conversation, chat: Chat, *, now: datetime)
 
 
 def _file(
-    chat: Chat, *, type: str, text: str, place: _PlaceFound | None, files: list[str], now: datetime
+    chat: Chat, *, type: str, text: str, place: Location | None, files: list[str], now: datetime
 ) -> Received:
     """The report, and its receipt."""
     outcome: Outcome = intake_report(
@@ -399,7 +392,7 @@ def _file(
         text=text,
         channel=chat.channel,
         type=type,
-        location=_location(place),
+        location=place,
         acknowledged=True,
         now=now,
     )
@@ -413,17 +406,6 @@ def _file(
         notice_text("receipt", short=False, report=report, now=now),
         outcome,
         NewReport(text),
-    )
-
-
-def _location(place: _PlaceFound | None) -> Location | None:
-    if place is None:
-        return None
-    return Location(
-        region=place.region or None,
-        latitude=place.latitude,
-        longitude=place.longitude,
-        address=place.label[:300],
     )
 
 

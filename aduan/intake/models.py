@@ -114,11 +114,10 @@ class ChatRecord(models.Model):
     report = models.ForeignKey(
         "reports.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # What we answered (its body is what the data export shows).
     answer = models.OneToOneField(
         "outbox.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
-    # What we answered, as sent (for the citizen's data export).
-    answer_text = EncryptedTextField(blank=True)
 
     class Meta:
         abstract = True

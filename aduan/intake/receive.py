@@ -23,9 +23,9 @@ message), and its own indexes; a shared table would hold the union of them, and 
 new channel would change a table every other channel writes to. What is the same
 for all is here (docs/decisions.md)."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.db.models import Q
@@ -42,8 +42,8 @@ from aduan.intake.commands import (
     StatusQuery,
     command_parse,
 )
-from aduan.intake.conversation import Chat, conversation_receive
-from aduan.intake.messages import Handled, Inbound, Place, Received
+from aduan.intake.conversation import Chat, conversation_receive, place_of
+from aduan.intake.messages import Handled, Inbound, Received
 from aduan.intake.services import (
     Outcome,
     Result,
@@ -56,8 +56,6 @@ from aduan.intake.services import (
 )
 from aduan.lib import crypto
 from aduan.lib.ratelimit import rate_window
-from aduan.regions.selectors import region_nearest
-from aduan.reports.services import Location
 from aduan.reports.tracking import is_valid
 
 
@@ -84,10 +82,6 @@ class Door:
     def keys(self, message: Inbound) -> Q | None:
         """How a re-delivery of the message is found among the records."""
         raise NotImplementedError
-
-    def language(self, sender_hash: str) -> str:
-        """The answer's language: Indonesian, unless the channel knows better."""
-        return "id"
 
     def act(self, message: Inbound, command: Command, sender: Sender, now: datetime) -> Received:
         """What the command asks, done, and the answer's words."""
@@ -158,7 +152,7 @@ def intake_earlier(message: Inbound, *, door: Door) -> models.Model | None:
     return next(iter(door.model._default_manager.filter(keys)[:1]), None)
 
 
-def intake_once(message: Inbound, *, door: Door, write: Any) -> Receipt:
+def intake_once(message: Inbound, *, door: Door, write: Callable[[], models.Model]) -> Receipt:
     """``write()`` in one transaction, or the record of the same message written
     meanwhile by another delivery (the webhook and a poller at once, a gateway
     retrying before the first answer arrived)."""
@@ -178,7 +172,9 @@ def _handle(message: Inbound, door: Door, now: datetime) -> models.Model:
     earlier = door.model._default_manager.filter(
         **{door.sender_field: sender_hash, "received_at__gt": now - window}
     ).count()
-    with translation.override(door.language(sender_hash)):
+    # Answers are in Indonesian unless a door's act says otherwise (an e-mail answers
+    # in its reporter's language).
+    with translation.override("id"):
         if earlier >= allowed:
             # A flood: recorded, and not acted on until the window moves.
             polite = door.polite_limit and earlier == allowed
@@ -189,16 +185,17 @@ def _handle(message: Inbound, door: Door, now: datetime) -> models.Model:
 
 
 def _act(message: Inbound, door: Door, sender_hash: str, now: datetime) -> Received:
-    if door.guided and not _status_chosen(message.choice):
+    status = _status_chosen(message.choice)
+    command = message.command or status or command_parse(message.text)
+    if door.guided and status is None:
 
         def reporter() -> Sender:
             return intake_sender(kind=door.identity, value=message.sender, name=message.name)
 
         chat = Chat(channel=door.channel, sender_hash=sender_hash, sender=reporter)
-        step = conversation_receive(message, chat, now=now)
+        step = conversation_receive(message, command, chat, now=now)
         if step is not None:
             return step
-    command = message.command or _status_chosen(message.choice) or command_parse(message.text)
     if isinstance(command, Help):
         return Received(
             Handled.HELP, answer=help_text(command.trouble, to=door.address()), command=command
@@ -245,20 +242,7 @@ def intake_act(message: Inbound, command: Command, *, sender: Sender, now: datet
         text=command.text,
         channel=message.channel,
         files=message.files,
-        location=_location(message.place),
+        location=place_of(message.place) if message.place is not None else None,
         acknowledged=True,
         now=now,
-    )
-
-
-def _location(place: Place | None) -> Location | None:
-    """A shared point, with the village nearest to it as the report's region."""
-    if place is None:
-        return None
-    region = region_nearest(latitude=place.latitude, longitude=place.longitude)
-    return Location(
-        region=region.code if region is not None else None,
-        latitude=place.latitude,
-        longitude=place.longitude,
-        address=place.label,
     )

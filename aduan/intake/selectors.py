@@ -7,8 +7,10 @@ from django.conf import settings
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from aduan.accounts.models import User
+from aduan.accounts.services import account_link_code
 from aduan.agencies.models import Agency
-from aduan.core.channels import channel_call, channel_spec
+from aduan.core.channels import channel_call, channel_spec, channel_specs
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +53,18 @@ def channels_enabled() -> list[ChannelInfo]:
     its order, each with what a citizen needs to use it. Read at call time, so a
     test's or a deployment's settings hold; texts follow the active language."""
     return [_how(code) for code in settings.REPORT_CHANNELS]
+
+
+def channels_to_link(user: User) -> list[tuple[str, str]]:
+    """For a citizen, each channel turned on that proves its users itself
+    (Telegram): its name and the link that joins it to their account for an hour."""
+    specs = [
+        spec for spec in channel_specs() if spec.link and spec.code in settings.REPORT_CHANNELS
+    ]
+    if user.role != User.Role.CITIZEN or not specs:
+        return []
+    code = account_link_code(user)
+    return [(str(channel_call(spec.how).name), channel_call(spec.link, code)) for spec in specs]
 
 
 def counter_region(*, agency_id: int | None) -> str:

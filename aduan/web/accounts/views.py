@@ -20,7 +20,7 @@ from aduan.accounts import selectors, services
 from aduan.accounts.models import OneTimeCode, User
 from aduan.accounts.throttle import SignInDelayed, Surface, sign_in_attempt
 from aduan.backoffice.auth import needs_second_factor
-from aduan.core.channels import channel_call, channel_specs
+from aduan.intake.selectors import channels_to_link
 from aduan.lib.errors import AduanError, InvalidInput
 from aduan.lib.http import safe_next_url
 from aduan.lib.ratelimit import limited
@@ -275,22 +275,10 @@ def account(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Profil Anda sudah disimpan."))
             return _with_language(redirect("web:account"), user)
     identities = selectors.account_identities_masked(user=user)
-    links = _channel_links(user) if user.role == User.Role.CITIZEN else []
+    links = channels_to_link(user)
     return _render(
         request, "account.html", {"form": form, "identities": identities, "links": links}
     )
-
-
-def _channel_links(user: User) -> list[tuple[str, str]]:
-    """For each chat channel turned on that proves its users itself (Telegram): its
-    name and the link that joins it to this account (valid for an hour)."""
-    specs = [
-        spec for spec in channel_specs() if spec.link and spec.code in settings.REPORT_CHANNELS
-    ]
-    if not specs:
-        return []
-    code = services.account_link_code(user)
-    return [(str(channel_call(spec.how).name), channel_call(spec.link, code)) for spec in specs]
 
 
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
