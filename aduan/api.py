@@ -13,6 +13,7 @@ from ninja.errors import AuthenticationError, HttpError, ValidationError
 from aduan.accounts.api import router as auth_router
 from aduan.agencies.api import router as agencies_router
 from aduan.categories.api import router as categories_router
+from aduan.community.api import router as community_router
 from aduan.integrations.api import router as agency_router
 from aduan.lib.errors import AduanError
 from aduan.lib.problems import ProblemAPI, problem_from_error, problem_response
@@ -36,6 +37,7 @@ api.add_router("/agencies", agencies_router)
 api.add_router("/categories", categories_router)
 api.add_router("/auth", auth_router)
 api.add_router("/reports", reports_router)
+api.add_router("/reports", community_router)
 api.add_router("/agency", agency_router)
 api.add_router("/stats", stats_router)
 

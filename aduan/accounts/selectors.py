@@ -7,6 +7,7 @@ from django.utils import timezone
 from aduan.accounts import export
 from aduan.accounts.models import OneTimeCode, User
 from aduan.lib import crypto
+from aduan.lib.contacts import identity_masked
 from aduan.reporters.models import ChannelIdentity
 
 
@@ -43,17 +44,6 @@ def signup_pending(*, kind: str, value: str, password: str) -> OneTimeCode | Non
         return None
     pending = User(password=row.password)
     return row if pending.check_password(password) else None
-
-
-def identity_masked(*, kind: str, value: str) -> str:
-    """Enough of a phone number or address to recognise it on screen, not to read it
-    off over someone's shoulder: +62812•••••789, an•••@example.id, @si•••."""
-    if kind == "email":
-        local, _at, domain = value.partition("@")
-        return f"{local[:2]}•••@{domain}"
-    if kind == "x":
-        return f"@{value[:2]}•••"
-    return f"{value[:6]}•••••{value[-3:]}"
 
 
 def account_export(*, user: User) -> dict[str, Any]:

@@ -55,3 +55,8 @@ class AduanAdminSite(OTPAdminSite):  # type: ignore[misc]
 for _model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(_model):
         admin.site.unregister(_model)
+
+
+# The users' admin pages live here, with the staff services they call (second factor,
+# assignments), not in aduan/accounts, which sits below the back office.
+from aduan.backoffice import users_admin  # noqa: E402, F401

@@ -14,8 +14,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from aduan.accounts.models import User
+from aduan.agencies.codes import local_government_code
 from aduan.agencies.models import Agency, Unit
-from aduan.reference.services import local_government_code
 from aduan.reporters.services import reporter_for_user
 from aduan.reports import services
 from aduan.reports.models import Report, ReportType

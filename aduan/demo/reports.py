@@ -35,6 +35,7 @@ from django.utils.translation import gettext_lazy as _
 from tqdm import tqdm
 
 from aduan.accounts.models import User
+from aduan.agencies.codes import NATIONAL_ADMIN_CODE, local_government_code
 from aduan.agencies.models import Agency
 from aduan.categories.models import Category
 from aduan.community.models import Comment, Support
@@ -55,7 +56,6 @@ from aduan.lib.crypto import lookup_hash
 from aduan.lib.db import planner_statistics_refresh
 from aduan.lib.errors import NotPermitted
 from aduan.lib.text import title_from_text
-from aduan.reference.services import NATIONAL_ADMIN_CODE, local_government_code
 from aduan.regions import codes
 from aduan.regions.models import Region
 from aduan.reporters.models import ChannelIdentity, Reporter

@@ -10,9 +10,9 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from aduan.accounts.models import User
+from aduan.agencies.codes import NATIONAL_ADMIN_CODE, local_government_code
 from aduan.agencies.models import Agency, Unit
 from aduan.lib.errors import InvalidInput, NotPermitted
-from aduan.reference.services import NATIONAL_ADMIN_CODE, local_government_code
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 - public by design, demo mode only
 # The demo staff accounts' authenticator secret (base32, for an authenticator app),

@@ -48,3 +48,14 @@ def normalize_x_handle(raw: str) -> str:
     if not re.fullmatch(r"[a-z0-9_]{1,15}", handle):
         raise InvalidInput(_("Nama akun X tidak valid."), code="invalid_x_handle", field="handle")
     return handle
+
+
+def identity_masked(*, kind: str, value: str) -> str:
+    """Enough of a phone number or address to recognise it on screen, not to read it
+    off over someone's shoulder: +62812•••••789, an•••@example.id, @si•••."""
+    if kind == "email":
+        local, _at, domain = value.partition("@")
+        return f"{local[:2]}•••@{domain}"
+    if kind == "x":
+        return f"@{value[:2]}•••"
+    return f"{value[:6]}•••••{value[-3:]}"

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from aduan.accounts.selectors import identity_masked
+from aduan.lib.contacts import identity_masked
 from aduan.outbox.models import Message
 
 

@@ -10,6 +10,7 @@ from typing import Any, TypeVar
 from django.db import models, transaction
 from tqdm import tqdm
 
+from aduan.agencies.codes import NATIONAL_ADMIN_CODE, local_government_code
 from aduan.agencies.models import Agency, Unit, UnitType
 from aduan.categories.models import Category
 from aduan.lib.db import planner_statistics_refresh
@@ -23,7 +24,6 @@ from aduan.routing.models import RoutingRule
 # Bump when the loader's own logic changes, so the next load runs even though the
 # source files are the same.
 LOADER_VERSION = "1"
-NATIONAL_ADMIN_CODE = "nasional"
 BATCH_SIZE = 2000
 
 M = TypeVar("M", bound=models.Model)
@@ -33,10 +33,6 @@ M = TypeVar("M", bound=models.Model)
 class LoadResult:
     loaded: bool
     summary: dict[str, int]
-
-
-def local_government_code(region_code: str) -> str:
-    return "pemda-" + region_code.replace(".", "-")
 
 
 def _upsert[M: models.Model](

@@ -1,7 +1,8 @@
 """The citizen's part of the JSON API: send a report, follow one's own, and act on
-it as its reporter (reply, supply information, confirm, re-open), support public
-reports. Each endpoint checks what was sent, calls a service or selector, and
-shows what the access policy lets the caller see."""
+it as its reporter (reply, supply information, confirm, re-open). Each endpoint
+checks what was sent, calls a service or selector, and shows what the access policy
+lets the caller see. Supporting a public report is the community's
+(aduan/community/api.py)."""
 
 import json
 from collections.abc import Callable
@@ -15,7 +16,6 @@ from ninja import Path, Query, Router, Schema
 
 from aduan.accounts.api import OptionalTokenAuth, token_auth, user_of
 from aduan.accounts.models import User
-from aduan.community import services as community
 from aduan.core.idempotency import IDEMPOTENT, idempotent
 from aduan.lib.errors import NotFound
 from aduan.lib.memo import reference_memo
@@ -50,7 +50,6 @@ from aduan.reports.schemas import (
     ReportLimited,
     ReportOut,
     StateName,
-    SupportOut,
     TextIn,
     TypeName,
 )
@@ -65,7 +64,8 @@ Number = Annotated[str, Path(max_length=30, description="The tracking number.")]
 # -- who is asking -------------------------------------------------------------------
 
 
-def _actor(request: HttpRequest) -> Actor:
+def actor_of(request: HttpRequest) -> Actor:
+    """The caller as the access policy knows them: a signed-in user, or the public."""
     user = user_of(request)
     return Actor.for_user(user) if user is not None else PUBLIC
 
@@ -78,7 +78,8 @@ def _reporter_actor(request: HttpRequest) -> tuple[Actor, User, Reporter]:
     return replace(Actor.for_user(user), reporter_id=reporter.pk), user, reporter
 
 
-def _caller(user: User) -> str:
+def caller_of(user: User) -> str:
+    """Who a request's Idempotency-Key belongs to."""
     return f"user:{user.pk}"
 
 
@@ -275,13 +276,13 @@ def report_create(request: HttpRequest) -> JsonResponse:
         # The report as written, not read back: it is the caller's own, seen whole.
         return 201, report_out(actor, report, View.FULL, has_files=bool(files))
 
-    return idempotent(request, caller=_caller(user), run=run)
+    return idempotent(request, caller=caller_of(user), run=run)
 
 
 @router.get("/mine", response=Page[ReportBrief], auth=token_auth, summary="My reports")
 def report_list_mine(request: HttpRequest, page: Query[PageQuery]) -> dict[str, Any]:
     """The caller's own reports, the latest first."""
-    actor = _actor(request)
+    actor = actor_of(request)
     reports = selectors.report_list_for_reporter(actor=actor)
     result = paginate(reports, page, key="id", descending=True)
     return {
@@ -306,7 +307,7 @@ def report_list_mine(request: HttpRequest, page: Query[PageQuery]) -> dict[str, 
     openapi_extra={"security": [{}], **problem_responses(429)},
 )
 def report_detail(request: HttpRequest, tracking_number: Number) -> HttpResponse:
-    actor = _actor(request)
+    actor = actor_of(request)
     try:
         if actor is PUBLIC:
             return HttpResponse(_public_body(tracking_number), content_type="application/json")
@@ -351,7 +352,7 @@ def _act(
         action(actor, report)
         return 200, _fresh(actor, number)
 
-    return idempotent(request, caller=_caller(user), run=run)
+    return idempotent(request, caller=caller_of(user), run=run)
 
 
 @router.post(
@@ -428,43 +429,3 @@ def report_reopen(request: HttpRequest, tracking_number: Number) -> JsonResponse
             actor=actor, report=report, reason=data.reason, channel=Channel.API
         ),
     )
-
-
-def _support(request: HttpRequest, number: str, *, add: bool) -> dict[str, Any]:
-    actor = _actor(request)
-    report, _view = selectors.report_get(actor=actor, tracking_number=number)
-    if add:
-        community.support_add(actor=actor, report=report)
-    else:
-        community.support_remove(actor=actor, report=report)
-    report.refresh_from_db(fields=["support_count"])
-    return SupportOut(supported=add, support_count=report.support_count).model_dump()
-
-
-@router.post(
-    "/{tracking_number}/support",
-    response=SupportOut,
-    auth=token_auth,
-    summary="Support",
-    openapi_extra={**problem_responses(403, 409, 422, 429), **IDEMPOTENT},
-)
-@limited("support")
-def report_support(request: HttpRequest, tracking_number: Number) -> JsonResponse:
-    user = user_of(request)
-    assert user is not None
-    return idempotent(
-        request,
-        caller=_caller(user),
-        run=lambda: (200, _support(request, tracking_number, add=True)),
-    )
-
-
-@router.delete(
-    "/{tracking_number}/support",
-    response=SupportOut,
-    auth=token_auth,
-    summary="Take support back",
-    openapi_extra=problem_responses(403),
-)
-def report_unsupport(request: HttpRequest, tracking_number: Number) -> dict[str, Any]:
-    return _support(request, tracking_number, add=False)

@@ -132,8 +132,3 @@ class ReportOut(ReportBrief):
     attachments: list[AttachmentOut]
     reporter: ReporterOut | None = Field(description="Only to the reporter themselves.")
     actions: list[str] = Field(description="What the caller, as its reporter, may do now.")
-
-
-class SupportOut(Schema):
-    supported: bool
-    support_count: int

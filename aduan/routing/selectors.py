@@ -8,10 +8,10 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from aduan.agencies.codes import local_government_code
 from aduan.agencies.models import Agency, Unit
 from aduan.categories.models import Category
 from aduan.lib.memo import reference_memo
-from aduan.reference.services import local_government_code
 from aduan.reports.models import Action, Report, ReportEvent
 from aduan.routing.models import RoutingRule
 from aduan.workdays.calendar import region_lineage

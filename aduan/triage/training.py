@@ -23,9 +23,9 @@ from datetime import datetime
 
 from django.db.models import Q
 
+from aduan.agencies.codes import local_government_code
 from aduan.agencies.models import Agency
 from aduan.categories.models import Category
-from aduan.reference.services import local_government_code
 from aduan.reports.models import Action, Report, ReportEvent
 
 TARGETS = ("category", "agency")

@@ -21,6 +21,7 @@ from aduan.accounts.models import OneTimeCode, User
 from aduan.accounts.throttle import SignInDelayed, Surface, sign_in_attempt
 from aduan.backoffice.auth import needs_second_factor
 from aduan.intake.selectors import channels_to_link
+from aduan.lib.contacts import identity_masked
 from aduan.lib.errors import AduanError, InvalidInput
 from aduan.lib.http import safe_next_url
 from aduan.lib.ratelimit import limited
@@ -100,7 +101,7 @@ def signup(request: HttpRequest) -> HttpResponse:
 
 def _code_page(row: OneTimeCode) -> dict[str, object]:
     return {
-        "sent_to": selectors.identity_masked(kind=row.kind, value=row.identity),
+        "sent_to": identity_masked(kind=row.kind, value=row.identity),
         "expires_at": row.expires_at,
     }
 

@@ -23,6 +23,7 @@ from aduan.accounts import services as drafts
 from aduan.accounts.models import OneTimeCode, ReportDraft, User
 from aduan.intake.selectors import ChannelInfo, channels_enabled
 from aduan.lib.clientaddress import client_address
+from aduan.lib.contacts import identity_masked
 from aduan.lib.errors import AduanError, InvalidInput, NotFound
 from aduan.lib.ratelimit import limited
 from aduan.reporters.services import reporter_for_user
@@ -395,7 +396,7 @@ def _confirm_page(
     if row is not None:
         context.update(
             code_form=code or CodeForm(),
-            sent_to=accounts.identity_masked(kind=row.kind, value=row.identity),
+            sent_to=identity_masked(kind=row.kind, value=row.identity),
             code_expires_at=row.expires_at,
         )
     elif not request.user.is_authenticated:

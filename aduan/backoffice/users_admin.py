@@ -1,3 +1,6 @@
+"""The users' pages of the Django admin: staff accounts with their role, agency and
+unit, and the national admin's actions on them (reset a second factor)."""
+
 from typing import Any
 
 from django import forms
