@@ -71,6 +71,7 @@ DATA_KEY = env_secret(
     validate=_check_data_key,
 )
 
+
 DEBUG = env_bool("DEBUG", DEMO_MODE)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO_MODE else [])
 # Where people reach the site: links in messages (e-mail, SMS) are built on it.
@@ -128,6 +129,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every log line of the request, and the jobs it leaves, carry its id.
+    "aduan.lib.requestid.RequestIdMiddleware",
+    "aduan.core.metrics.RequestMetricsMiddleware",
     "aduan.lib.securityheaders.ProxyHttpsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -252,7 +256,7 @@ X_FRAME_OPTIONS = "DENY"
 # for a year; the demo serves plain http on loopback. The load balancer's probes
 # may stay on plain http.
 SECURE_SSL_REDIRECT = env_bool("ADUAN_SSL_REDIRECT", not DEMO_MODE)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = env_int("ADUAN_HSTS_SECONDS", 0 if DEMO_MODE else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("ADUAN_HSTS_INCLUDE_SUBDOMAINS", not DEMO_MODE)
 SECURE_HSTS_PRELOAD = env_bool("ADUAN_HSTS_PRELOAD", not DEMO_MODE)
@@ -504,6 +508,19 @@ WORKER_LEASE_SECONDS = env_int("ADUAN_WORKER_LEASE_SECONDS", 300, minimum=1)
 # Messages a worker hands to the gateways at once (to different recipients; one
 # recipient's messages leave in order): gateways are slow to answer, not busy.
 OUTBOX_SEND_THREADS = env_int("ADUAN_OUTBOX_SEND_THREADS", 8, minimum=1)
+# A worker whose heartbeat (every 5 s, between jobs) is older than this is taken for
+# dead by /readyz, /metrics and the "no worker" alert (aduan/core/beats.py).
+WORKER_STALE_SECONDS = env_int("ADUAN_WORKER_STALE_SECONDS", 120, minimum=10)
+
+# -- observability (docs/operations.md) -------------------------------------------
+# /metrics (Prometheus text format) answers a request bearing this token
+# ("Authorization: Bearer …") or coming from these addresses (in demo mode, loopback);
+# anyone else gets 404. With PROMETHEUS_MULTIPROC_DIR set (granian with several
+# workers), every process's counters are added up (aduan/core/metrics.py).
+METRICS_TOKEN = env_str("ADUAN_METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_networks(
+    "ADUAN_METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"] if DEMO_MODE else []
+)
 
 # SMS 1708 through Kannel (docs/sms-kannel.md). Kannel passes the shared secret
 # with every inbound SMS and delivery report; requests from the allowed addresses
@@ -674,11 +691,28 @@ if TELEGRAM_BOT_TOKEN:
 if SMTP_HOST:
     OUTBOX_TRANSPORTS["email"] = "aduan.channels.email.transport.EmailTransport"
 
+# "json": one JSON object a line (for journald or a log collector), "plain" for a
+# person at a terminal. Both carry the request id (aduan/lib/requestid.py).
+LOG_FORMAT = env_choice("ADUAN_LOG_FORMAT", "plain" if DEMO_MODE else "json", ("plain", "json"))
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "aduan.lib.requestid.RequestIdFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s %(request_id)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {
         "handlers": ["console"],
         "level": env_choice("LOG_LEVEL", "info", _LOG_LEVELS).upper(),

@@ -3,8 +3,9 @@ from django.urls import include, path
 
 from aduan.api import api, not_found
 from aduan.backoffice.admin import AduanAdminSite
+from aduan.core import probes
 from aduan.core.channels import channel_specs
-from aduan.web import views as web_views
+from aduan.core.metrics import metrics
 
 # URLs are the same in both languages: the language comes from the visitor's choice
 # (the set_language cookie) or the browser, Indonesian by default.
@@ -12,8 +13,9 @@ from aduan.web import views as web_views
 admin.site.__class__ = AduanAdminSite
 
 urlpatterns = [
-    path("healthz", web_views.healthz, name="healthz"),
-    path("readyz", web_views.readyz, name="readyz"),
+    path("healthz", probes.healthz, name="healthz"),
+    path("readyz", probes.readyz, name="readyz"),
+    path("metrics", metrics, name="metrics"),
     path("api/v1/", api.urls),
     path("api/v1/<path:rest>", not_found),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -27,3 +27,20 @@ class IdempotencyKey(models.Model):
 
     def __str__(self) -> str:
         return f"idempotency key {self.key!r} of {self.caller}"
+
+
+class WorkerBeat(models.Model):
+    """A running worker's heartbeat: written every few seconds while it runs, with
+    when each of its jobs last finished, and removed when it stops cleanly. What
+    /readyz and /metrics tell of the workers comes from these rows, so it is the
+    same whichever web node is asked."""
+
+    # "host:pid", unique while the process lives.
+    name = models.CharField(max_length=120, unique=True)
+    started_at = models.DateTimeField()
+    beat_at = models.DateTimeField()
+    # {job name: ISO time it last finished} for this worker.
+    jobs = models.JSONField(default=dict)
+
+    def __str__(self) -> str:
+        return f"worker {self.name}"

@@ -20,6 +20,7 @@ from django.db import close_old_connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
+from aduan.core.beats import BEAT_SECONDS, beat_remove, beat_write, worker_name
 from aduan.core.jobs import WorkerJob, jobs_installed
 
 logger = logging.getLogger("aduan.worker")
@@ -58,6 +59,11 @@ class Worker:
         self.jobs = jobs_all() if jobs is None else jobs
         self.interval = interval
         self._stopping = threading.Event()
+        self.name = worker_name()
+        self.started_at = timezone.now()
+        # When each job last finished here, told in the heartbeat (core/beats.py).
+        self.finished: dict[str, datetime] = {}
+        self._beat_due = 0.0
 
     def stopping(self) -> bool:
         return self._stopping.is_set()
@@ -75,6 +81,7 @@ class Worker:
         due_at = dict.fromkeys((job.name for job in self.jobs), 0.0)
         total = 0
         while not self.stopping():
+            self._beat()
             did = 0
             for job in self.jobs:
                 if self.stopping() or time.monotonic() < due_at[job.name]:
@@ -87,14 +94,26 @@ class Worker:
                 break
             if did == 0:
                 wake = min(due_at.values()) - time.monotonic()
-                self._stopping.wait(min(max(wake, 0.05), self.interval))
+                self._stopping.wait(min(max(wake, 0.05), self.interval, BEAT_SECONDS))
+        beat_remove(name=self.name, now=timezone.now())
         return total
+
+    def _beat(self) -> None:
+        if time.monotonic() < self._beat_due:
+            return
+        self._beat_due = time.monotonic() + BEAT_SECONDS
+        close_old_connections()
+        beat_write(
+            name=self.name, started_at=self.started_at, jobs=self.finished, now=timezone.now()
+        )
 
     def _run(self, job: Job) -> int:
         # A connection the database closed meanwhile is replaced, as a request would.
         close_old_connections()
         try:
-            return job.run(timezone.now(), self.stopping)
+            done = job.run(timezone.now(), self.stopping)
+            self.finished[job.name] = timezone.now()
+            return done
         except Exception:
             # A failing job is logged and tried again later; the worker goes on.
             logger.exception("worker: job %s failed", job.name)

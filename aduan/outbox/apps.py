@@ -8,3 +8,4 @@ class OutboxConfig(AppConfig):
     name = "aduan.outbox"
     verbose_name = pgettext_lazy("admin", "Pesan keluar")
     jobs = (WorkerJob("outbox", "aduan.outbox.services.messages_deliver_due", 1, stops=True),)
+    metrics = ("aduan.outbox.metrics.outbox_metrics",)

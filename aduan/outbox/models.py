@@ -76,6 +76,9 @@ class Message(models.Model):
     delivery = models.CharField(max_length=16, choices=Delivery.choices, blank=True)
     delivery_detail = models.CharField(max_length=200, blank=True)
     delivery_at = models.DateTimeField(null=True, blank=True)
+    # The request that queued it (aduan/lib/requestid.py): the worker's log lines
+    # about this message carry it.
+    request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("pesan keluar")

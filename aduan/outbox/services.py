@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from aduan.lib import crypto
 from aduan.lib.leases import lease
+from aduan.lib.requestid import request_id, request_id_bound
 from aduan.outbox.models import Message
 from aduan.outbox.transports import TransportError, transport_for
 
@@ -94,6 +95,7 @@ def message_send(
         attempts=1 if replied else 0,
         sent_at=now if replied else None,
         next_attempt_at=None if replied else now,
+        request_id=request_id(),
     )
 
 
@@ -132,7 +134,8 @@ def messages_deliver_due(
         queues.setdefault(message.recipient_hash, []).append(message)
     tried: set[int] = set()
     for message, outcome in _sent(list(queues.values()), stop):
-        _record(message, outcome)
+        with request_id_bound(message.request_id):
+            _record(message, outcome)
         tried.add(message.pk)
     untried = [message.pk for message in claimed if message.pk not in tried]
     if untried:
@@ -181,10 +184,13 @@ def _send_queue(
     for message in queue:
         if stop():
             return
-        try:
-            yield message, transport_for(message.channel).send(message)
-        except Exception as error:  # any failure of a transport is the message's
-            yield message, error
+        # The transport's log lines carry the id of the request that queued it.
+        with request_id_bound(message.request_id):
+            try:
+                outcome: _Outcome = transport_for(message.channel).send(message)
+            except Exception as error:  # any failure of a transport is the message's
+                outcome = error
+        yield message, outcome
 
 
 def message_deliver(*, message_id: int, now: datetime | None = None) -> Message | None:
@@ -198,7 +204,8 @@ def message_deliver(*, message_id: int, now: datetime | None = None) -> Message 
     if not claimed:
         return None
     message = Message.objects.get(pk=message_id)
-    _deliver(message)
+    with request_id_bound(message.request_id):
+        _deliver(message)
     return message
 
 

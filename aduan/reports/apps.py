@@ -11,6 +11,7 @@ class ReportsConfig(AppConfig):
         WorkerJob("deadlines", "aduan.reports.sweeps.deadlines_sweep", 60),
         WorkerJob("access log", "aduan.reports.access.report_access_purge", 3600),
     )
+    metrics = ("aduan.reports.metrics.report_metrics",)
 
     def ready(self) -> None:
         # SQLite's search triggers call aduan_search_text: every connection needs it.

@@ -1,7 +1,5 @@
-from django.db import DatabaseError, connection
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from aduan.intake.selectors import channels_enabled
@@ -33,22 +31,3 @@ def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
 def not_yet(request: HttpRequest, **kwargs: object) -> HttpResponse:
     """A page named in the portal's map whose work has not landed yet."""
     raise Http404
-
-
-@never_cache
-@require_safe
-def healthz(request: HttpRequest) -> JsonResponse:
-    """The process is up (no dependency checked: a load balancer restarts on this)."""
-    return JsonResponse({"status": "ok"})
-
-
-@never_cache
-@require_safe
-def readyz(request: HttpRequest) -> JsonResponse:
-    """The process can serve: its database answers."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    except DatabaseError:
-        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})

@@ -2,7 +2,6 @@ import re
 from typing import Any
 
 import pytest
-from django.db import DatabaseError
 from django.test import Client
 
 pytestmark = pytest.mark.django_db
@@ -24,26 +23,6 @@ def test_home_page_in_english_by_choice(client: Client) -> None:
     assert '<html lang="en">' in html
     assert "Submit your complaint" in html
     assert "83,762" in html
-
-
-def test_health_and_readiness(client: Client) -> None:
-    assert client.get("/healthz").json() == {"status": "ok"}
-    assert client.get("/readyz").json() == {"status": "ok", "database": "ok"}
-
-
-def test_readiness_fails_without_a_database(
-    client: Client, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    from aduan.web import views
-
-    class Broken:
-        def cursor(self) -> None:
-            raise DatabaseError("connection refused")
-
-    monkeypatch.setattr(views, "connection", Broken())
-    response = client.get("/readyz")
-    assert response.status_code == 503
-    assert response.json()["database"] == "unreachable"
 
 
 def test_each_language_is_offered_in_its_own_words(client: Client) -> None:
