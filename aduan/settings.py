@@ -13,6 +13,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from aduan.lib.dburl import hosts_split
 from aduan.lib.env import (
     env_bool,
     env_choice,
@@ -174,9 +175,15 @@ TEMPLATES = [
 
 def _database(url: str) -> dict[str, object]:
     try:
-        config: dict[str, object] = dict(dj_database_url.parse(url, conn_max_age=60))
+        single, hosts, ports = hosts_split(url)
+        config: dict[str, object] = dict(dj_database_url.parse(single, conn_max_age=60))
     except (ValueError, KeyError) as error:
         raise ImproperlyConfigured(f"DATABASE_URL: cannot use {url!r} ({error})") from None
+    if hosts:
+        if config["ENGINE"] != "django.db.backends.postgresql":
+            raise ImproperlyConfigured("DATABASE_URL: several servers only with postgres://")
+        # libpq tries them in turn (with target_session_attrs, the writable one).
+        config["HOST"], config["PORT"] = hosts, ports
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         # WAL lets the web process read while the worker writes; IMMEDIATE takes the
@@ -234,8 +241,16 @@ USE_TZ = True
 
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
+# Where report files are kept: "filesystem" (MEDIA_ROOT, one node) or "database"
+# (with the reports: every web node reads them, the standby and the backups have
+# them; docs/decisions.md, "Attachments on several nodes").
+_FILE_STORAGES = {
+    "filesystem": "django.core.files.storage.FileSystemStorage",
+    "database": "aduan.core.storage.DatabaseStorage",
+}
+FILE_STORAGE = env_choice("ADUAN_FILE_STORAGE", "filesystem", tuple(_FILE_STORAGES))
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": _FILE_STORAGES[FILE_STORAGE]},
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"

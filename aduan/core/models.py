@@ -44,3 +44,17 @@ class WorkerBeat(models.Model):
 
     def __str__(self) -> str:
         return f"worker {self.name}"
+
+
+class StoredFile(models.Model):
+    """A file kept in the database (core/storage.py, ``ADUAN_FILE_STORAGE=database``):
+    written in the transaction of the report it belongs to, replicated to the
+    standbys and backed up with it, readable from every web node."""
+
+    name = models.CharField(max_length=255, unique=True)
+    content = models.BinaryField()
+    size = models.PositiveIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name

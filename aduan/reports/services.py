@@ -210,7 +210,7 @@ def report_create(
     )
     due = _verification_due(rules, now)
     _files_check(files)
-    with transaction.atomic(), _stored_files() as stored:
+    with _stored_files() as stored, transaction.atomic():
         report = _report_insert(
             actor=actor, reporter=reporter, fields=fields, due=due, channel=channel, now=now
         )
@@ -798,7 +798,7 @@ def report_follow_up(
     changes: dict[str, object] = {}
     if report.state == State.DISPOSITIONED:
         changes = {"first_follow_up_at": now, **_completion_deadline(report, now).fields()}
-    with transaction.atomic(), _stored_files() as stored:
+    with _stored_files() as stored, transaction.atomic():
         event = _transition(
             actor=actor,
             report=report,
@@ -833,7 +833,7 @@ def report_answer(
         days=_rules(report, now).reply_days,
         clock=Clock.for_agency(report.agency),
     )
-    with transaction.atomic(), _stored_files() as stored:
+    with _stored_files() as stored, transaction.atomic():
         if report.state == State.DISPOSITIONED:
             first = report_follow_up(
                 actor=actor, report=report, text=text, channel=channel, now=now
@@ -890,7 +890,7 @@ def report_supply_info(
     text = _text(text, field="text", maximum=BODY_MAX)
     _files_check(files)
     due = _verification_due(_rules(report, now), now)
-    with transaction.atomic(), _stored_files() as stored:
+    with _stored_files() as stored, transaction.atomic():
         event = _transition(
             actor=actor,
             report=report,
@@ -1044,8 +1044,9 @@ def _files_check(files: Sequence[Upload]) -> None:
 
 @contextmanager
 def _stored_files() -> Iterator[list[Attachment]]:
-    """Files put in storage inside a transaction that then fails are removed again:
-    storage is not part of the transaction."""
+    """Files put in storage inside a transaction that then fails are removed again,
+    once it has rolled back: a file system is not part of the transaction (files in
+    the database are, and are gone by then)."""
     stored: list[Attachment] = []
     try:
         yield stored

@@ -154,15 +154,26 @@ def _with_file(cast: Cast, report: Report, photo: Callable[..., SimpleUploadedFi
     return services.report_attachment_add(actor=cast.owner, report=report, data=photo().read())
 
 
+@pytest.mark.parametrize("storage", ["filesystem", "database"])
 def test_files_are_served_through_the_policy(
-    client: Client, cast: Cast, dispositioned: Callable[..., Report], photo: Any
+    client: Client,
+    cast: Cast,
+    dispositioned: Callable[..., Report],
+    photo: Any,
+    settings: Any,
+    storage: str,
 ) -> None:
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": settings._FILE_STORAGES[storage]},
+    }
     public = dispositioned()
     attachment = _with_file(cast, public, photo)
     html = client.get(_url(public)).content.decode()
     assert f"/lampiran/{attachment.pk}" in html and "/media/" not in html
     response = client.get(f"/lampiran/{attachment.pk}")
     assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response.getvalue() == attachment.file.open("rb").read()
     assert "private" in response["Cache-Control"]
     secret = dispositioned(confidential=True)
     hidden = _with_file(cast, secret, photo)

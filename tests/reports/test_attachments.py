@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 from PIL import Image
 
+from aduan.core.models import StoredFile
 from aduan.lib.errors import InvalidInput, NotFound, NotPermitted
 from aduan.reports import services
 from aduan.reports.models import Attachment, Report
@@ -15,6 +16,19 @@ from aduan.reports.models import Attachment, Report
 from .conftest import Cast
 
 GPS_TAG = 0x8825  # GPSInfo
+
+
+@pytest.fixture(autouse=True, params=["filesystem", "database"])
+def file_storage(request: pytest.FixtureRequest, settings: Any) -> str:
+    """Every test here on both storages: a node's disk, and the database that a site
+    of several nodes keeps its files in (aduan/core/storage.py)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": settings._FILE_STORAGES[request.param]},
+    }
+    return str(request.param)
+
+
 ARTIST_TAG = 0x013B
 
 
@@ -101,7 +115,7 @@ def test_who_may_attach(cast: Cast, dispositioned: Callable[..., Report]) -> Non
 
 
 def test_a_report_and_its_files_are_written_together_or_not_at_all(
-    cast: Cast, settings: Any
+    cast: Cast, settings: Any, file_storage: str
 ) -> None:
     media = Path(settings.MEDIA_ROOT)
     fields: dict[str, Any] = {
@@ -117,9 +131,14 @@ def test_a_report_and_its_files_are_written_together_or_not_at_all(
         services.report_create(**fields, files=[good, bad])
     assert not Report.objects.exists() and not Attachment.objects.exists()
     assert not media.exists() or not any(p.is_file() for p in media.rglob("*"))
+    assert not StoredFile.objects.exists()
 
     report = services.report_create(**fields, files=[good, good])
     assert report.attachments.count() == 2
+    on_disk = [p for p in media.rglob("*") if p.is_file()] if media.exists() else []
+    assert (len(on_disk), StoredFile.objects.count()) == (
+        (2, 0) if file_storage == "filesystem" else (0, 2)
+    )
     with override_settings(UPLOAD_MAX_FILES=1), pytest.raises(InvalidInput) as refused:
         services.report_create(**fields, files=[good, good])
     assert refused.value.code == "too_many_files"
