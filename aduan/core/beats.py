@@ -28,7 +28,7 @@ def worker_name() -> str:
 
 
 def beat_write(
-    *, name: str, started_at: datetime, jobs: dict[str, datetime], now: datetime
+    *, name: str, started_at: datetime, jobs: dict[str, datetime | None], now: datetime
 ) -> None:
     """Says this worker is alive and when each of its jobs last finished; a database
     that cannot be reached is logged, never raised (the worker goes on)."""
@@ -38,7 +38,7 @@ def beat_write(
             defaults={
                 "started_at": started_at,
                 "beat_at": now,
-                "jobs": {job: at.isoformat() for job, at in jobs.items()},
+                "jobs": {job: at.isoformat() if at else None for job, at in jobs.items()},
             },
         )
     except DatabaseError:
@@ -78,7 +78,9 @@ def workers_read(*, now: datetime) -> Workers:
             continue
         alive += 1
         for job, text in beat.jobs.items():
-            at = datetime.fromisoformat(text)
+            # A job that never finished counts from the worker's start: one failing
+            # from the first try shows as late, not as absent.
+            at = datetime.fromisoformat(text) if text else beat.started_at
             if job not in job_last or at > job_last[job]:
                 job_last[job] = at
     return Workers(
@@ -108,7 +110,8 @@ def worker_metrics(*, now: datetime) -> Iterator[Metric]:
     jobs = GaugeMetricFamily(
         "aduan_job_last_finished_age_seconds",
         "Seconds since a living worker last finished the job.",
-        labels=["job"],
+        # Not "job": Prometheus' own label for the scrape job.
+        labels=["task"],
     )
     for job, age in sorted(workers.job_ages.items()):
         jobs.add_metric([job], age)

@@ -39,7 +39,7 @@ class WorkerBeat(models.Model):
     name = models.CharField(max_length=120, unique=True)
     started_at = models.DateTimeField()
     beat_at = models.DateTimeField()
-    # {job name: ISO time it last finished} for this worker.
+    # {job name: ISO time it last finished, or null: not yet} for this worker.
     jobs = models.JSONField(default=dict)
 
     def __str__(self) -> str:

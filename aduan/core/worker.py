@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from types import FrameType
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -61,9 +61,8 @@ class Worker:
         self._stopping = threading.Event()
         self.name = worker_name()
         self.started_at = timezone.now()
-        # When each job last finished here, told in the heartbeat (core/beats.py).
-        self.finished: dict[str, datetime] = {}
-        self._beat_due = 0.0
+        # When each job last finished here (None: not yet), told in the heartbeat.
+        self.finished: dict[str, datetime | None] = dict.fromkeys(job.name for job in self.jobs)
 
     def stopping(self) -> bool:
         return self._stopping.is_set()
@@ -78,10 +77,30 @@ class Worker:
     def run(self, *, once: bool = False) -> int:
         """Runs the jobs until stopped (``once``: until none has anything to do);
         how much was done in all."""
+        self._beat()
+        beating = threading.Event()
+        beats = (
+            None
+            if once
+            else threading.Thread(
+                target=self._beats, args=(beating,), name="heartbeat", daemon=True
+            )
+        )
+        if beats is not None:
+            beats.start()
+        try:
+            total = self._loop(once=once)
+        finally:
+            beating.set()
+            if beats is not None:
+                beats.join(timeout=30)
+            beat_remove(name=self.name, now=timezone.now())
+        return total
+
+    def _loop(self, *, once: bool) -> int:
         due_at = dict.fromkeys((job.name for job in self.jobs), 0.0)
         total = 0
         while not self.stopping():
-            self._beat()
             did = 0
             for job in self.jobs:
                 if self.stopping() or time.monotonic() < due_at[job.name]:
@@ -94,18 +113,26 @@ class Worker:
                 break
             if did == 0:
                 wake = min(due_at.values()) - time.monotonic()
-                self._stopping.wait(min(max(wake, 0.05), self.interval, BEAT_SECONDS))
-        beat_remove(name=self.name, now=timezone.now())
+                self._stopping.wait(min(max(wake, 0.05), self.interval))
         return total
 
     def _beat(self) -> None:
-        if time.monotonic() < self._beat_due:
-            return
-        self._beat_due = time.monotonic() + BEAT_SECONDS
-        close_old_connections()
         beat_write(
-            name=self.name, started_at=self.started_at, jobs=self.finished, now=timezone.now()
+            name=self.name,
+            started_at=self.started_at,
+            jobs=dict(self.finished),
+            now=timezone.now(),
         )
+
+    def _beats(self, stop: threading.Event) -> None:
+        """The heartbeat, from a thread of its own: a long job (training a model takes
+        minutes) does not make its worker look dead; the jobs' ages tell it instead."""
+        try:
+            while not stop.wait(BEAT_SECONDS):
+                close_old_connections()
+                self._beat()
+        finally:
+            connections.close_all()  # this thread's own
 
     def _run(self, job: Job) -> int:
         # A connection the database closed meanwhile is replaced, as a request would.

@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
@@ -174,6 +175,27 @@ def test_a_running_worker_beats_and_a_stopped_one_takes_its_row_away() -> None:
     assert not WorkerBeat.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)  # the heartbeat writes from its own thread
+def test_a_long_job_does_not_stop_the_heartbeat(monkeypatch: pytest.MonkeyPatch) -> None:
+    from aduan.core import worker as worker_module
+
+    monkeypatch.setattr(worker_module, "BEAT_SECONDS", 0.05)
+    beats: list[Any] = []
+
+    def long_job(now: Any, stop: Callable[[], bool]) -> int:
+        # Training a model takes minutes; here half a second is "long".
+        for _ in range(10):
+            time.sleep(0.05)
+            beats.extend(WorkerBeat.objects.values_list("beat_at", flat=True))
+        worker.stop()
+        return 1
+
+    worker = Worker((Job("training", long_job, every=60),))
+    worker.run()
+    assert len(set(beats)) >= 3, "the heartbeat moved while the job ran"
+    assert not WorkerBeat.objects.exists()
+
+
 def test_workers_alive_and_the_age_of_each_job() -> None:
     now = timezone.now()
     beat_write(
@@ -188,12 +210,22 @@ def test_workers_alive_and_the_age_of_each_job() -> None:
         jobs={"outbox": now - timedelta(hours=2)},
         now=now - timedelta(minutes=30),
     )
+    beat_write(
+        name="web-3:12",
+        started_at=now - timedelta(minutes=20),
+        jobs={"deadlines": None},  # never finished since it started
+        now=now - timedelta(seconds=1),
+    )
     workers = workers_read(now=now)
-    assert workers.alive == 1
-    assert workers.last_beat_age == pytest.approx(2, abs=0.5)
-    assert set(workers.beat_ages) == {"web-1:10", "web-2:11"}
-    # A dead worker's jobs say nothing of how late the living are.
-    assert workers.job_ages == {"outbox": pytest.approx(3, abs=0.5)}
+    assert workers.alive == 2
+    assert workers.last_beat_age == pytest.approx(1, abs=0.5)  # the freshest
+    assert set(workers.beat_ages) == {"web-1:10", "web-2:11", "web-3:12"}
+    # A dead worker's jobs say nothing of how late the living are; a job that never
+    # finished is as late as its worker is old.
+    assert workers.job_ages == {
+        "outbox": pytest.approx(3, abs=0.5),
+        "deadlines": pytest.approx(1200, abs=0.5),
+    }
 
 
 @pytest.mark.usefixtures("open_metrics")

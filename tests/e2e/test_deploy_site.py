@@ -23,18 +23,18 @@ from tests.e2e.conftest import _free_port
 
 
 class Site:
-    def __init__(self, https: int, http: int) -> None:
-        self.https, self.http = https, http
+    def __init__(self, https: int, http: int, monitoring: int) -> None:
+        self.https, self.http, self.monitoring = https, http, monitoring
         self.tls = ssl.create_default_context()
         self.tls.check_hostname = False
         self.tls.verify_mode = ssl.CERT_NONE
 
     def get(
-        self, path: str, *, data: bytes | None = None, plain: bool = False
+        self, path: str, *, data: bytes | None = None, plain: bool = False, port: int = 0
     ) -> tuple[int, dict[str, str], bytes]:
         url = (
-            f"http://127.0.0.1:{self.http}{path}"
-            if plain
+            f"http://127.0.0.1:{port or self.http}{path}"
+            if plain or port
             else f"https://127.0.0.1:{self.https}{path}"
         )
         request = urllib.request.Request(  # noqa: S310 (http and https on loopback)
@@ -61,7 +61,7 @@ def site(server: str, tmp_path: Path) -> Iterator[Site]:
     nginx = tool("nginx", "nginx-light")
     openssl = tool("openssl", "openssl")
     app_port = int(server.rsplit(":", 1)[1])
-    https, http = _free_port(), _free_port()
+    https, http, monitoring = _free_port(), _free_port(), _free_port()
     # nginx's workers run as another user: what the site serves must be readable to
     # them, outside pytest's private temporary folders.
     shared = tempfile.TemporaryDirectory(prefix="aduan-static-")
@@ -86,6 +86,10 @@ def site(server: str, tmp_path: Path) -> Iterator[Site]:
         ("/etc/nginx/aduan-proxy.conf", str(tmp_path / "proxy.conf")),
         ("/var/lib/aduan/static/", f"{static}/"),
         ("ssl_stapling on;", "ssl_stapling off;"),
+        ("listen 9180;", f"listen 127.0.0.1:{monitoring};"),
+        # The test's Prometheus is on loopback; the served site's name is localhost.
+        ("allow 10.0.0.0/8;       # the monitoring network", "allow 127.0.0.1;"),
+        ("proxy_set_header Host lapor.example.go.id;", "proxy_set_header Host localhost;"),
     ]:
         assert shipped in text, shipped
         text = text.replace(shipped, here)
@@ -106,7 +110,7 @@ def site(server: str, tmp_path: Path) -> Iterator[Site]:
         [nginx, "-p", str(tmp_path), "-c", str(tmp_path / "nginx.conf"), "-g", "daemon off;"],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
-    made_site = Site(https, http)
+    made_site = Site(https, http, monitoring)
     try:
         deadline = time.monotonic() + 20
         while True:
@@ -141,9 +145,12 @@ def test_the_nginx_site_in_front_of_the_app(site: Site) -> None:
     status, headers, body = site.get("/static/web/site.css")
     assert status == 200 and body == b"body { color: #222 }\n"
     assert "immutable" in headers["Cache-Control"]
-    # Nothing under /media is ever served from disk; /metrics only to the monitoring
-    # network (the test's client is loopback).
+    # Nothing under /media is ever served from disk; /metrics only on the monitoring
+    # listener, and nothing else there.
     assert site.get("/media/attachments/x.jpg")[0] == 404
-    assert site.get("/metrics")[0] == 403
+    assert site.get("/metrics")[0] == 404
+    status, headers, body = site.get("/metrics", port=site.monitoring)
+    assert status == 200 and b"aduan_workers_alive" in body
+    assert site.get("/readyz", port=site.monitoring)[0] == 404
     # A body over the limit is refused by nginx before the app reads any of it.
     assert site.get("/lapor", data=b"x" * (56 * 1024 * 1024))[0] == 413
