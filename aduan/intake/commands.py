@@ -2,7 +2,8 @@
 account (DESIGN.md §6): a new report (free text, or
 ``LAPOR <text>``), the status of a report (``CEK <no>`` / ``STATUS <no>``, or the
 number alone), a reply to one (``BALAS <no> <text>``), or help (``INFO`` /
-``BANTUAN``).
+``BANTUAN`` alone: with words after, it is a request for information or a
+complaint about aid, a report).
 
 People type on cheap phones in a hurry: keywords are read whatever their case, with
 any punctuation or none between keyword and number (``cek:1234 5678 90``,
@@ -167,7 +168,10 @@ def command_parse(raw: str) -> Command:
     kind, exact = found
     rest = _NOISE.sub("", match.group(2).strip())
     if kind == _Kind.HELP:
-        return Help() if exact or not rest else NewReport(text)
+        # Help is the keyword alone. With words after it is a request for
+        # information ("info syarat beli gas lpg") or a complaint about aid
+        # ("bantuan sosial tidak sampai"): a report, whole.
+        return NewReport(text) if rest else Help()
     if kind == _Kind.REPORT:
         if rest:
             return NewReport(rest)

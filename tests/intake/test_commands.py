@@ -45,6 +45,10 @@ assert is_valid(NUMBER)
         ("BALSA 1234567894 belum", Reply(NUMBER, "belum")),
         ("INFO", Help()),
         ("bantuan?", Help()),
+        # Found in the Lapor Gub complaints (bench/guided.py): words after the help
+        # keyword are a request for information, or a complaint about aid.
+        ("info syarat beli gas lpg", NewReport("info syarat beli gas lpg")),
+        ("BANTUAN sosial tidak sampai", NewReport("BANTUAN sosial tidak sampai")),
         ("", Help(Trouble.EMPTY)),
         ("  \n\t ", Help(Trouble.EMPTY)),
         ("LAPOR", Help(Trouble.TEXT_MISSING)),
