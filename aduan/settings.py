@@ -73,6 +73,28 @@ DATA_KEY = env_secret(
 )
 
 
+def _previous_data_keys() -> list[str]:
+    keys = env_list("ADUAN_DATA_KEY_PREVIOUS", [])
+    for number, key in enumerate(keys, start=1):
+        try:
+            _check_fernet_key(key)
+        except ValueError as error:
+            raise ImproperlyConfigured(f"ADUAN_DATA_KEY_PREVIOUS: key {number}: {error}") from None
+        if key == DATA_KEY:
+            raise ImproperlyConfigured(
+                f"ADUAN_DATA_KEY_PREVIOUS: key {number} is ADUAN_DATA_KEY itself; "
+                "list only the keys being retired"
+            )
+    return keys
+
+
+# Other data keys, comma-separated: read, never written. While a key is rotated
+# (docs/keys.md), the retired one stays here until `rotate_data_key` has rewritten
+# the data under ADUAN_DATA_KEY.
+DATA_KEYS_PREVIOUS = _previous_data_keys()
+# The retired secret keys: what they signed (sessions, signed links) still holds.
+SECRET_KEY_FALLBACKS = env_list("ADUAN_SECRET_KEY_PREVIOUS", [])
+
 DEBUG = env_bool("DEBUG", DEMO_MODE)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEMO_MODE else [])
 # Where people reach the site: links in messages (e-mail, SMS) are built on it.

@@ -31,14 +31,12 @@ def export_section(name: str) -> Callable[[Section], Section]:
 
 def identity_hashes(user: User, *, kind: str) -> list[str]:
     """The keyed hashes of the person's identities of one kind: what a channel's own
-    records of them (SMS, mail, posts) are found by."""
+    records of them (SMS, mail, posts) are found by (under a retired data key too,
+    while one is rotated)."""
     from aduan.reporters.models import ChannelIdentity
+    from aduan.reporters.services import identities_known_as
 
-    return list(
-        ChannelIdentity.objects.filter(reporter__user=user, kind=kind).values_list(
-            "value_hash", flat=True
-        )
-    )
+    return identities_known_as(ChannelIdentity.objects.filter(reporter__user=user, kind=kind))
 
 
 def sections() -> dict[str, Section]:
@@ -160,11 +158,12 @@ def _events(user: User) -> list[dict[str, Any]]:
 def _messages(user: User) -> list[dict[str, Any]]:
     """What the outbox sent (or will send) to the person, by any of their identities."""
     from aduan.outbox.models import Message
+    from aduan.reporters.services import identities_known_as
 
     reporter = _reporter(user)
     if reporter is None:
         return []
-    hashes = list(reporter.identities.values_list("value_hash", flat=True))
+    hashes = identities_known_as(reporter.identities.all())
     messages = Message.objects.filter(Q(reporter=reporter) | Q(recipient_hash__in=hashes))
     return [
         {

@@ -3,7 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aduan.lib.crypto import EncryptedTextField
+from aduan.lib.crypto import EncryptedTextField, KeyedHash
 
 # The languages a citizen may choose for pages and messages (settings.LANGUAGES).
 LANGUAGES = [("id", "Bahasa Indonesia"), ("en", "English")]
@@ -91,6 +91,13 @@ class OneTimeCode(models.Model):
         User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
 
+    # What rotate_data_key recomputes under a new data key (aduan/lib/crypto.py); the
+    # code itself is never kept, and a code lives minutes.
+    keyed_hashes = (
+        KeyedHash("identity_hash", of="identity", kind="kind"),
+        KeyedHash("code_hash"),
+    )
+
     class Meta:
         constraints = [
             models.UniqueConstraint(
@@ -121,6 +128,10 @@ class ReportDraft(models.Model):
     code = models.OneToOneField(
         OneTimeCode, null=True, blank=True, on_delete=models.SET_NULL, related_name="draft"
     )
+
+    # Recomputed by rotate_data_key through the code row (or an identity) that keeps
+    # the phone number or address in clear.
+    keyed_hashes = (KeyedHash("identity_hash", elsewhere=True),)
 
     class Meta:
         indexes = [
@@ -157,6 +168,10 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField()
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # The token is never kept: rotate_data_key cannot recompute its hash; a token
+    # used while the retired key is still configured is hashed again (tokens.py).
+    keyed_hashes = (KeyedHash("token_hash"),)
 
     class Meta:
         indexes = [models.Index(fields=["user", "created_at"], name="api_token_user")]

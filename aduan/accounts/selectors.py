@@ -18,7 +18,7 @@ def user_for_identity(*, kind: str, value: str) -> User | None:
         ChannelIdentity.objects.select_related("reporter__user")
         .filter(
             kind=kind,
-            value_hash=crypto.lookup_hash(kind, value),
+            value_hash__in=crypto.lookup_hashes(kind, value),
             verified_at__isnull=False,
             reporter__user__isnull=False,
         )
@@ -38,7 +38,7 @@ def signup_pending(*, kind: str, value: str, password: str) -> OneTimeCode | Non
     """A sign-up still waiting for its code, if the password is the one chosen for
     it: log-in then sends the citizen to confirm it."""
     row = OneTimeCode.objects.filter(
-        purpose=OneTimeCode.Purpose.SIGNUP, identity_hash=crypto.lookup_hash(kind, value)
+        purpose=OneTimeCode.Purpose.SIGNUP, identity_hash__in=crypto.lookup_hashes(kind, value)
     ).first()
     if row is None:
         return None

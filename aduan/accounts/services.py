@@ -57,6 +57,12 @@ def _code_hash(token: str, code: str) -> str:
     return crypto.lookup_hash("one-time-code", f"{token}:{code}")
 
 
+def _code_right(row: OneTimeCode, code: str) -> bool:
+    # Under a retired data key too: a code sent just before the key was rotated.
+    hashes = crypto.lookup_hashes("one-time-code", f"{row.token}:{code}")
+    return any(hmac.compare_digest(row.code_hash, digest) for digest in hashes)
+
+
 def _code_issue(row: OneTimeCode, now: datetime) -> str:
     """A fresh code on the row (not saved): the old one, if any, stops working."""
     code = f"{secrets.randbelow(10**6):06d}"
@@ -74,7 +80,9 @@ def _code_start(
     purpose and identity, with its code issued and sent."""
     digest = crypto.lookup_hash(kind, value)
     with transaction.atomic():
-        OneTimeCode.objects.filter(purpose=purpose, identity_hash=digest).delete()
+        OneTimeCode.objects.filter(
+            purpose=purpose, identity_hash__in=crypto.lookup_hashes(kind, value)
+        ).delete()
         row = OneTimeCode(
             purpose=purpose,
             token=secrets.token_urlsafe(32),
@@ -132,9 +140,7 @@ def _code_try(row: OneTimeCode, code: str, now: datetime) -> None:
             field="code",
         )
     code = re.sub(r"\s", "", code)
-    if _CODE_FORMAT.fullmatch(code) and hmac.compare_digest(
-        row.code_hash, _code_hash(row.token, code)
-    ):
+    if _CODE_FORMAT.fullmatch(code) and _code_right(row, code):
         return
     left = CODE_TRIES - (row.tries + 1)
     if left <= 0:
@@ -398,7 +404,7 @@ def identity_link(*, user: User, kind: str, value: str, now: datetime | None = N
 
 def _identity_known(kind: str, value: str) -> bool:
     return ChannelIdentity.objects.filter(
-        kind=kind, value_hash=crypto.lookup_hash(kind, value)
+        kind=kind, value_hash__in=crypto.lookup_hashes(kind, value)
     ).exists()
 
 
@@ -407,7 +413,7 @@ def _identity_join(*, reporter: Reporter, kind: str, value: str, now: datetime) 
     identity = (
         ChannelIdentity.objects.select_for_update()
         .select_related("reporter")
-        .filter(kind=kind, value_hash=digest)
+        .filter(kind=kind, value_hash__in=crypto.lookup_hashes(kind, value))
         .first()
     )
     if identity is None:
@@ -668,7 +674,9 @@ def report_code_request(
     kind, value = identity_parse(identity)
     digest = crypto.lookup_hash(kind, value)
     waiting = (
-        ReportDraft.objects.filter(identity_hash=digest, expires_at__gt=now)
+        ReportDraft.objects.filter(
+            identity_hash__in=crypto.lookup_hashes(kind, value), expires_at__gt=now
+        )
         .exclude(pk=draft.pk)
         .count()
     )

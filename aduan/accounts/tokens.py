@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.accounts.models import ApiToken, User
-from aduan.lib.crypto import lookup_hash
+from aduan.lib.crypto import lookup_hash, lookup_hashes
 from aduan.lib.errors import AduanError, NotFound, NotPermitted
 
 TOKEN_PREFIX = "adn_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
@@ -53,14 +53,22 @@ def api_token_user(*, value: str, now: datetime | None = None) -> tuple[ApiToken
     if not value.startswith(TOKEN_PREFIX) or len(value) > 100:
         return None
     now = now or timezone.now()
+    # Under a retired data key too, while one is rotated (aduan/lib/crypto.py).
+    hashes = lookup_hashes("api_token", value)
     token = (
         # The reporter profile too: nearly every call with a token acts as one.
         ApiToken.objects.select_related("user__reporter")
-        .filter(token_hash=_token_hash(value), revoked_at__isnull=True, expires_at__gt=now)
+        .filter(token_hash__in=hashes, revoked_at__isnull=True, expires_at__gt=now)
         .first()
     )
     if token is None or not token.user.is_active or token.user.role != User.Role.CITIZEN:
         return None
+    if token.token_hash != hashes[0]:
+        # The token is never kept, so only its use can bring it under the new key.
+        ApiToken.objects.filter(pk=token.pk, token_hash=token.token_hash).update(
+            token_hash=hashes[0]
+        )
+        token.token_hash = hashes[0]
     if token.last_used_at is None or token.last_used_at < now - _LAST_USED_PRECISION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
         token.last_used_at = now

@@ -86,12 +86,15 @@ class Chat:
     channel: str
     sender_hash: str
     sender: Callable[[], Sender]  # the reporter, made on first need
+    # Every hash the sender's conversation may carry (a retired data key's too,
+    # while one is rotated); just ``sender_hash`` when empty.
+    known_as: tuple[str, ...] = ()
 
 
-def conversation_open(*, channel: str, sender_hash: str) -> Conversation | None:
+def conversation_open(*, channel: str, sender_hashes: Sequence[str]) -> Conversation | None:
     return (
         Conversation.objects.select_for_update()
-        .filter(channel=channel, sender_hash=sender_hash, state=Conversation.State.OPEN)
+        .filter(channel=channel, sender_hash__in=sender_hashes, state=Conversation.State.OPEN)
         .first()
     )
 
@@ -103,7 +106,9 @@ def conversation_receive(
     asks): a step of the open conversation, a new one, or a report at once. None
     when the message is no part of one (a status question, a reply, help): the
     intake handles it as usual."""
-    conversation = conversation_open(channel=chat.channel, sender_hash=chat.sender_hash)
+    conversation = conversation_open(
+        channel=chat.channel, sender_hashes=chat.known_as or (chat.sender_hash,)
+    )
     words = _words(message)
     if conversation is not None:
         if message.choice == CANCEL or words in _CANCEL_WORDS:

@@ -1,7 +1,16 @@
 from django.db import models
 from django.db.models import Q
 
-from aduan.lib.crypto import EncryptedTextField
+from aduan.core.channels import channel_spec
+from aduan.lib.crypto import EncryptedTextField, KeyedHash
+
+
+def _sender_kind(channel: str) -> str:
+    """The identity kind of a channel's senders (what its door hashes them as)."""
+    spec = channel_spec(channel)
+    if spec is None:
+        raise ValueError(f"no installed channel {channel!r}")
+    return spec.identity
 
 
 class Conversation(models.Model):
@@ -48,6 +57,9 @@ class Conversation(models.Model):
     report = models.ForeignKey(
         "reports.Report", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # What rotate_data_key recomputes under a new data key (aduan/lib/crypto.py).
+    keyed_hashes = (KeyedHash("sender_hash", of="sender", kind="channel", kinds=_sender_kind),)
 
     class Meta:
         constraints = [
@@ -118,6 +130,10 @@ class ChatRecord(models.Model):
     answer = models.OneToOneField(
         "outbox.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # Recomputed by rotate_data_key through the rows that keep the sender in clear
+    # (their identity, a conversation, a message to them).
+    keyed_hashes = (KeyedHash("sender_hash", elsewhere=True),)
 
     class Meta:
         abstract = True

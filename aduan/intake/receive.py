@@ -167,10 +167,12 @@ def intake_once(message: Inbound, *, door: Door, write: Callable[[], models.Mode
 
 
 def _handle(message: Inbound, door: Door, now: datetime) -> models.Model:
-    sender_hash = crypto.lookup_hash(door.identity, message.sender)
+    # The first is written; any is found (a retired data key's while one is rotated).
+    known_as = tuple(crypto.lookup_hashes(door.identity, message.sender))
+    sender_hash = known_as[0]
     allowed, window = rate_window(door.rate)
     earlier = door.model._default_manager.filter(
-        **{door.sender_field: sender_hash, "received_at__gt": now - window}
+        **{f"{door.sender_field}__in": known_as, "received_at__gt": now - window}
     ).count()
     # Answers are in Indonesian unless a door's act says otherwise (an e-mail answers
     # in its reporter's language).
@@ -180,11 +182,11 @@ def _handle(message: Inbound, door: Door, now: datetime) -> models.Model:
             polite = door.polite_limit and earlier == allowed
             received = Received(Handled.LIMITED, answer=door.too_many(window) if polite else "")
         else:
-            received = _act(message, door, sender_hash, now)
+            received = _act(message, door, known_as, now)
         return door.record(message, received, sender_hash=sender_hash, now=now)
 
 
-def _act(message: Inbound, door: Door, sender_hash: str, now: datetime) -> Received:
+def _act(message: Inbound, door: Door, known_as: tuple[str, ...], now: datetime) -> Received:
     status = _status_chosen(message.choice)
     command = message.command or status or command_parse(message.text)
     if door.guided and status is None:
@@ -192,7 +194,9 @@ def _act(message: Inbound, door: Door, sender_hash: str, now: datetime) -> Recei
         def reporter() -> Sender:
             return intake_sender(kind=door.identity, value=message.sender, name=message.name)
 
-        chat = Chat(channel=door.channel, sender_hash=sender_hash, sender=reporter)
+        chat = Chat(
+            channel=door.channel, sender_hash=known_as[0], sender=reporter, known_as=known_as
+        )
         step = conversation_receive(message, command, chat, now=now)
         if step is not None:
             return step

@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from aduan.lib.crypto import EncryptedTextField
+from aduan.lib.crypto import EncryptedTextField, KeyedHash
 
 
 class Scope(models.TextChoices):
@@ -38,6 +38,10 @@ class ApiKey(models.Model):
     replaces = models.OneToOneField(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replaced_by"
     )
+
+    # The key is never kept: rotate_data_key cannot recompute its hash; a key used
+    # while the retired data key is still configured is hashed again (services.py).
+    keyed_hashes = (KeyedHash("key_hash"),)
 
     class Meta:
         verbose_name = _("kunci API instansi")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.integrations.models import ApiKey, Scope
-from aduan.lib.crypto import lookup_hash
+from aduan.lib.crypto import lookup_hash, lookup_hashes
 from aduan.lib.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from aduan.lib.text import clean_text
 from aduan.reports.policy import Actor
@@ -128,13 +128,19 @@ def api_key_authenticate(secret: str, *, now: datetime | None = None) -> ApiKey 
     if not secret.startswith(KEY_START) or len(secret) > _SECRET_MAX:
         return None
     now = now or timezone.now()
+    # Under a retired data key too, while one is rotated (aduan/lib/crypto.py).
+    hashes = lookup_hashes("agency-api-key", secret)
     key = (
         ApiKey.objects.select_related("agency")
-        .filter(key_hash=_hash(secret), revoked_at__isnull=True)
+        .filter(key_hash__in=hashes, revoked_at__isnull=True)
         .first()
     )
     if key is None or not key.agency.is_active:
         return None
+    if key.key_hash != hashes[0]:
+        # The key is never kept, so only its use can bring it under the new data key.
+        ApiKey.objects.filter(pk=key.pk, key_hash=key.key_hash).update(key_hash=hashes[0])
+        key.key_hash = hashes[0]
     if key.expires_at is not None and key.expires_at <= now:
         return None
     if key.last_used_at is None or key.last_used_at < now - USE_RESOLUTION:

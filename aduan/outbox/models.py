@@ -3,7 +3,22 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from aduan.lib.crypto import EncryptedTextField
+from aduan.lib.crypto import EncryptedTextField, KeyedHash
+
+# The identity kind whose keyed hash a channel's recipient shares, so a reporter's
+# messages are found by the hashes of their channel identities.
+RECIPIENT_KIND = {
+    "sms": "phone",
+    "whatsapp": "phone",
+    "email": "email",
+    "x": "x",
+    "telegram": "telegram",
+    "web": "web",
+}
+
+
+def recipient_kind(channel: str) -> str:
+    return RECIPIENT_KIND[channel]
 
 
 class Message(models.Model):
@@ -79,6 +94,11 @@ class Message(models.Model):
     # The request that queued it (aduan/lib/requestid.py): the worker's log lines
     # about this message carry it.
     request_id = models.CharField(max_length=64, blank=True)
+
+    # What rotate_data_key recomputes under a new data key (aduan/lib/crypto.py).
+    keyed_hashes = (
+        KeyedHash("recipient_hash", of="recipient", kind="channel", kinds=recipient_kind),
+    )
 
     class Meta:
         verbose_name = _("pesan keluar")

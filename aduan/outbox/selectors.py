@@ -8,7 +8,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from aduan.outbox.models import Message
-from aduan.outbox.services import recipient_hash
+from aduan.outbox.services import recipient_hashes
 
 _PURPOSES: dict[str, Promise] = {
     "receipt": _("Tanda terima"),
@@ -107,6 +107,8 @@ def notices_for_staff(*, user_id: int, limit: int = 50) -> list[Message]:
     return list(
         Message.objects.filter(
             channel=Message.Channel.WEB,
-            recipient_hash=recipient_hash(channel=Message.Channel.WEB, recipient=str(user_id)),
+            recipient_hash__in=recipient_hashes(
+                channel=Message.Channel.WEB, recipient=str(user_id)
+            ),
         ).order_by("-created_at", "-pk")[:limit]
     )

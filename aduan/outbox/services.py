@@ -18,7 +18,7 @@ from django.utils import timezone
 from aduan.lib import crypto
 from aduan.lib.leases import lease
 from aduan.lib.requestid import request_id, request_id_bound
-from aduan.outbox.models import Message
+from aduan.outbox.models import Message, recipient_kind
 from aduan.outbox.transports import TransportError, transport_for
 
 logger = logging.getLogger("aduan.outbox")
@@ -29,17 +29,6 @@ _ERROR_MAX = 1000
 ATTEMPTS_MAX = 12
 _BACKOFF_FIRST = timedelta(seconds=30)
 _BACKOFF_MAX = timedelta(hours=6)
-
-# The identity kind whose keyed hash a channel's recipient shares, so a reporter's
-# messages are found by the hashes of their channel identities.
-_RECIPIENT_KIND = {
-    "sms": "phone",
-    "whatsapp": "phone",
-    "email": "email",
-    "x": "x",
-    "telegram": "telegram",
-    "web": "web",
-}
 
 # Delivery reports may arrive out of order: a later one never replaces a final one.
 _DELIVERY_RANK = {
@@ -56,7 +45,13 @@ _DELIVERY_RANK = {
 
 def recipient_hash(*, channel: str, recipient: str) -> str:
     """The lookup hash of an (already normalised) recipient on a channel."""
-    return crypto.lookup_hash(_RECIPIENT_KIND[channel], recipient)
+    return crypto.lookup_hash(recipient_kind(channel), recipient)
+
+
+def recipient_hashes(*, channel: str, recipient: str) -> list[str]:
+    """Every hash the recipient's records may carry while a data key is rotated
+    (``crypto.lookup_hashes``): what to find them by."""
+    return crypto.lookup_hashes(recipient_kind(channel), recipient)
 
 
 def message_send(

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from aduan.lib.crypto import EncryptedTextField
+from aduan.lib.crypto import EncryptedTextField, KeyedHash
 
 
 class Reporter(models.Model):
@@ -44,6 +44,9 @@ class ChannelIdentity(models.Model):
     value_hash = models.CharField(max_length=64)
     verified_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    # What rotate_data_key recomputes under a new data key (aduan/lib/crypto.py).
+    keyed_hashes = (KeyedHash("value_hash", of="value", kind="kind"),)
 
     class Meta:
         verbose_name_plural = "channel identities"

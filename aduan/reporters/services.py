@@ -1,3 +1,4 @@
+from collections.abc import Iterable
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -22,6 +23,16 @@ def identity_hash(*, kind: str, value: str) -> str:
     return crypto.lookup_hash(kind, _NORMALIZERS[ChannelIdentity.Kind(kind)](value))
 
 
+def identities_known_as(identities: Iterable[ChannelIdentity]) -> list[str]:
+    """Every keyed hash the identities' records elsewhere (messages, SMS, mails) may
+    carry: under the data key and, while one is rotated, under the retired one."""
+    hashes: set[str] = set()
+    for identity in identities:
+        hashes.add(identity.value_hash)
+        hashes.update(crypto.lookup_hashes(identity.kind, identity.value))
+    return sorted(hashes)
+
+
 def reporter_for_identity(*, kind: str, value: str, name: str = "") -> Reporter:
     """The reporter behind a channel identity, created on first contact. Safe when
     two messages from one new number arrive at once."""
@@ -30,7 +41,7 @@ def reporter_for_identity(*, kind: str, value: str, name: str = "") -> Reporter:
     for _attempt in range(2):
         identity = (
             ChannelIdentity.objects.select_related("reporter")
-            .filter(kind=kind, value_hash=digest)
+            .filter(kind=kind, value_hash__in=crypto.lookup_hashes(kind, normalized))
             .first()
         )
         if identity is not None:
@@ -96,7 +107,7 @@ def reporter_claim_identity(
         identity = (
             ChannelIdentity.objects.select_for_update()
             .select_related("reporter")
-            .filter(kind=kind, value_hash=digest)
+            .filter(kind=kind, value_hash__in=crypto.lookup_hashes(kind, normalized))
             .first()
         )
         if identity is not None:
@@ -132,8 +143,9 @@ def reporter_claim_identity(
 def reporter_erase(*, reporter: Reporter, now: datetime | None = None) -> list[str]:
     """Forgets who a reporter is (UU PDP), keeping their reports: name and NIK
     blanked, channel identities deleted, the account unlinked. Returns the lookup
-    hashes the identities had, so the caller can erase what else was sent to them."""
-    hashes = list(reporter.identities.values_list("value_hash", flat=True))
+    hashes the identities are known by (under a retired data key too, while one is
+    rotated), so the caller can erase what else was sent to them."""
+    hashes = identities_known_as(reporter.identities.all())
     reporter.identities.all().delete()
     reporter.name = ""
     reporter.nik = ""

@@ -1,6 +1,6 @@
 from django.db import models
 
-from aduan.lib.crypto import EncryptedTextField
+from aduan.lib.crypto import EncryptedTextField, KeyedHash
 
 
 class InboundMail(models.Model):
@@ -38,6 +38,10 @@ class InboundMail(models.Model):
     )
     # What we answered ("" for silence); it left through the outbox.
     answer = EncryptedTextField(blank=True)
+
+    # Recomputed by rotate_data_key through the rows that keep the address in clear
+    # (aduan/lib/crypto.py).
+    keyed_hashes = (KeyedHash("sender_hash", elsewhere=True),)
 
     class Meta:
         verbose_name = "inbound e-mail"

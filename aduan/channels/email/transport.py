@@ -21,6 +21,7 @@ from django.conf import settings
 
 from aduan.channels.email.models import InboundMail
 from aduan.outbox.models import Message
+from aduan.outbox.services import recipient_hashes
 from aduan.outbox.transports import TransportError
 from aduan.reports.models import Report
 from aduan.reports.tracking import tracking_number_display
@@ -121,7 +122,12 @@ def _thread(message: Message) -> str:
     if message.report_id is None:
         return ""
     first = (
-        InboundMail.objects.filter(report_id=message.report_id, sender_hash=message.recipient_hash)
+        InboundMail.objects.filter(
+            report_id=message.report_id,
+            # By the address itself: while a data key is rotated, the mail and the
+            # message may carry its hash under different keys.
+            sender_hash__in=recipient_hashes(channel=message.channel, recipient=message.recipient),
+        )
         .order_by("received_at", "pk")
         .values_list("message_id", flat=True)
         .first()

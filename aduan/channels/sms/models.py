@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from aduan.lib.crypto import EncryptedTextField
+from aduan.lib.crypto import EncryptedTextField, KeyedHash
 
 
 class InboundSms(models.Model):
@@ -30,6 +30,11 @@ class InboundSms(models.Model):
     )
     # What went back in the HTTP answer ("" for silence).
     answer = EncryptedTextField(blank=True)
+
+    # For rotate_data_key (aduan/lib/crypto.py): the sender is recomputed through the
+    # rows that keep the number in clear; the fingerprint cannot be (the SMSC time
+    # and the text are not kept), and only matters for an operator's re-delivery.
+    keyed_hashes = (KeyedHash("sender_hash", elsewhere=True), KeyedHash("fingerprint"))
 
     class Meta:
         verbose_name = "inbound SMS"

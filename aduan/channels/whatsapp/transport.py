@@ -20,6 +20,7 @@ from aduan.channels.whatsapp.api import (
 )
 from aduan.channels.whatsapp.models import InboundWhatsApp
 from aduan.outbox.models import Message
+from aduan.outbox.services import recipient_hashes
 from aduan.outbox.transports import TransportError
 
 WINDOW = timedelta(hours=24)
@@ -50,9 +51,10 @@ class WhatsAppTransport:
 def _window_open(message: Message) -> bool:
     """Whether the recipient wrote to us within the last 24 hours."""
     since = timezone.now() - WINDOW
-    return InboundWhatsApp.objects.filter(
-        sender_hash=message.recipient_hash, received_at__gt=since
-    ).exists()
+    # By the number itself: while a data key is rotated, the message and the
+    # recipient's last words may carry its hash under different keys.
+    hashes = recipient_hashes(channel=message.channel, recipient=message.recipient)
+    return InboundWhatsApp.objects.filter(sender_hash__in=hashes, received_at__gt=since).exists()
 
 
 def _language(language: str) -> str:

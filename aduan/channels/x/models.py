@@ -1,6 +1,6 @@
 from django.db import models
 
-from aduan.lib.crypto import EncryptedTextField
+from aduan.lib.crypto import EncryptedTextField, KeyedHash
 
 
 class InboundPost(models.Model):
@@ -40,6 +40,10 @@ class InboundPost(models.Model):
     answer = models.OneToOneField(
         "outbox.Message", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    # Recomputed by rotate_data_key through the rows that keep the handle in clear
+    # (aduan/lib/crypto.py).
+    keyed_hashes = (KeyedHash("author_hash", elsewhere=True),)
 
     class Meta:
         verbose_name = "inbound X post"

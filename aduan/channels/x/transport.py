@@ -107,6 +107,7 @@ def _author_of(message: Message) -> str:
         handle = normalize_x_handle(message.recipient)
     except InvalidInput:
         return ""
-    digest = crypto.lookup_hash(ChannelIdentity.Kind.X, handle)
-    inbound = InboundPost.objects.filter(author_hash=digest).order_by("-pk").first()
+    # Under a retired data key too, while one is rotated (aduan/lib/crypto.py).
+    hashes = crypto.lookup_hashes(ChannelIdentity.Kind.X, handle)
+    inbound = InboundPost.objects.filter(author_hash__in=hashes).order_by("-pk").first()
     return inbound.author_id if inbound is not None else ""
