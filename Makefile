@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 MANAGE := $(PY) -m aduan
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: run test check lint format messages install bench clean
+.PHONY: run test check lint format messages install bench drills clean
 
 $(VENV)/.installed: pyproject.toml
 	@python=$$(scripts/find-python) || exit 1; \
@@ -51,6 +51,11 @@ lint: $(VENV)/.installed-test
 format: $(VENV)/.installed-test
 	$(PY) -m ruff check --fix .
 	$(PY) -m ruff format .
+
+# The operations drills (docs/operations.md): PostgreSQL failover, point-in-time
+# restore, a web node lost behind HAProxy. A few minutes; not part of `make test`.
+drills: $(VENV)/.installed-test messages
+	$(PY) -m pytest drills -p no:cacheprovider -s
 
 bench: $(VENV)/.installed-test
 	$(PY) bench/reference_api.py
