@@ -4,6 +4,7 @@ shape (problem+json) for every failure."""
 import logging
 
 from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +15,7 @@ from aduan.accounts.api import router as auth_router
 from aduan.agencies.api import router as agencies_router
 from aduan.categories.api import router as categories_router
 from aduan.community.api import router as community_router
+from aduan.core.unavailable import RETRY_AFTER_SECONDS
 from aduan.integrations.api import router as agency_router
 from aduan.lib.errors import AduanError
 from aduan.lib.problems import ProblemAPI, problem_from_error, problem_response
@@ -123,6 +125,22 @@ def on_http_error(request: HttpRequest, error: HttpError) -> HttpResponse:
     return problem_response(
         request, status=error.status_code, code="http_error", title=str(error.message)
     )
+
+
+@api.exception_handler(OperationalError)
+@api.exception_handler(InterfaceError)
+def on_database_unavailable(request: HttpRequest, error: Exception) -> HttpResponse:
+    # A standby being promoted, a network cut: the client retries (with the same
+    # Idempotency-Key, what was done is not done twice).
+    logger.warning("database unavailable for %s %s: %s", request.method, request.path, error)
+    response = problem_response(
+        request,
+        status=503,
+        code="unavailable",
+        title=_("Layanan sedang tidak tersedia sebentar. Coba lagi dalam beberapa detik."),
+    )
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 @api.exception_handler(Exception)

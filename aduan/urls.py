@@ -29,3 +29,5 @@ urlpatterns = [
 
 # Django renders its 400 page without the request; ours has the context every page has.
 handler400 = "aduan.web.views.bad_request"
+# A database that does not answer is a 503 with Retry-After (aduan/core/unavailable.py).
+handler500 = "aduan.core.unavailable.server_error"

@@ -87,7 +87,8 @@ def test_failover_promotes_the_standby_and_keeps_every_acknowledged_report(
         ]
 
     stored = reports_stored(standby.conninfo())
-    # Keys whose request never finished: the same key gets 409 until they expire.
+    # Keys whose request never finished: the same key gets 409 until the claim's
+    # lease (core/idempotency.py, CLAIM_LEASE) has passed.
     stuck = standby.query("SELECT count(*) FROM core_idempotencykey WHERE response_status IS NULL")
     acknowledged = [a for a in [*answers, *retries] if a.acknowledged]
     problems = acknowledged_missing(acknowledged, stored)
@@ -123,6 +124,8 @@ def test_failover_promotes_the_standby_and_keeps_every_acknowledged_report(
     figures_publish(tmp_path / f"failover-{replication}.json", figures)
 
     assert len(retries) == len(failed)
+    # The clients are told to retry (503, Retry-After), never shown a server error.
+    assert {answer.status for answer in failed} <= {503}, kinds(failed)
     # Whatever survived is whole: no report without its event or its file.
     assert not [p for p in problems if p not in lost], problems
     if synchronous:

@@ -2,11 +2,12 @@ import io
 from datetime import timedelta
 from typing import Any
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
 
 from aduan.core.models import IdempotencyKey
+from aduan.reports import services
 from aduan.reports.models import Action, Report
 from tests.api.conftest import Tokens, bearer, call, problem
 from tests.api.test_reports_api import NEW, Make, _png
@@ -68,6 +69,49 @@ def test_a_repeat_while_the_first_runs_is_409(api: Client, tokens: Tokens, cast:
     IdempotencyKey.objects.update(response_status=None, response_body="")
     problem(_send(api, tokens.owner), 409, "idempotency_in_progress")
     assert first.status_code == 201 and Report.objects.count() == 1
+
+
+def _database_lost(*args: Any, **kwargs: Any) -> None:
+    raise OperationalError("server closed the connection unexpectedly")
+
+
+def test_a_key_whose_request_never_finished_is_taken_over(
+    api: Client, tokens: Tokens, monkeypatch: Any
+) -> None:
+    """Found by the failover drill: the database lost mid-request left the key
+    claimed and unanswered, and every retry was a 409 for a day. Its work did not
+    commit (the answer is kept in the work's transaction), so after the lease the
+    retry does it."""
+    api.raise_request_exception = False
+    with monkeypatch.context() as lost:
+        lost.setattr(services, "report_create", _database_lost)
+        lost.setattr(IdempotencyKey, "delete", _database_lost)  # nor is the key released
+        assert _send(api, tokens.owner).status_code == 503
+    assert IdempotencyKey.objects.get().response_status is None
+    problem(_send(api, tokens.owner), 409, "idempotency_in_progress")  # within the lease
+    IdempotencyKey.objects.update(created_at=timezone.now() - timedelta(minutes=3))
+    retried = _send(api, tokens.owner)
+    assert retried.status_code == 201 and Report.objects.count() == 1
+    assert IdempotencyKey.objects.get().response_status == 201
+
+
+def test_the_answer_is_kept_with_the_work_or_not_at_all(
+    api: Client, tokens: Tokens, monkeypatch: Any
+) -> None:
+    saved = IdempotencyKey.save
+
+    def answer_lost(self: IdempotencyKey, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields"):  # the answer, not the claim
+            _database_lost()
+        saved(self, *args, **kwargs)
+
+    api.raise_request_exception = False
+    with monkeypatch.context() as lost:
+        lost.setattr(IdempotencyKey, "save", answer_lost)
+        assert _send(api, tokens.owner).status_code == 503
+    # The report's transaction was the answer's: neither stayed, the key is free.
+    assert Report.objects.count() == 0 and not IdempotencyKey.objects.exists()
+    assert _send(api, tokens.owner).status_code == 201
 
 
 def test_a_key_is_forgotten_after_a_day(api: Client, tokens: Tokens) -> None:

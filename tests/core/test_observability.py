@@ -343,3 +343,33 @@ def test_json_logs_carry_the_request_id() -> None:
     assert line["request_id"] == "req-42-abcdefgh"
     assert line["level"] == "WARNING"
     assert "time" in line
+
+
+# -- the database lost -------------------------------------------------------------------
+
+
+def test_a_lost_database_is_a_503_with_retry_after_not_a_500(
+    client: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Found by the failover drill: while a standby was promoted, requests answered
+    500 server_error, which reads like a bug; clients must know to retry."""
+    from django.db import OperationalError
+
+    from aduan.accounts import api as accounts_api
+    from aduan.web import selectors as web_selectors
+
+    def lost(*args: Any, **kwargs: Any) -> Any:
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    client.raise_request_exception = False
+    monkeypatch.setattr(web_selectors, "home_figures", lost)
+    page = client.get("/")
+    assert page.status_code == 503 and page["Retry-After"] == "5"
+    assert "Sebentar lagi" in page.content.decode()
+    monkeypatch.setattr(accounts_api, "api_token_user", lost)
+    answer = client.get("/api/v1/reports/mine", HTTP_AUTHORIZATION="Bearer x")
+    assert answer.status_code == 503 and answer["Retry-After"] == "5"
+    assert answer.json()["code"] == "unavailable"
+    # Any other failure stays a 500.
+    monkeypatch.setattr(web_selectors, "home_figures", lambda: 1 / 0)
+    assert client.get("/").status_code == 500
