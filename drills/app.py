@@ -115,11 +115,17 @@ def _ready(url: str) -> bool:
 
 @contextmanager
 def app_served(
-    env: Mapping[str, str], *, log: Path, workers: int = 1, timeout: float = 60
+    env: Mapping[str, str],
+    *,
+    log: Path,
+    workers: int = 1,
+    timeout: float = 60,
+    started: list[subprocess.Popen[bytes]] | None = None,
 ) -> Iterator[str]:
     """The app under granian on a free loopback port (``workers`` processes of one
     thread each, as in production); yields its base URL once /readyz answers 200,
-    and stops the process group afterwards, whatever happened."""
+    and stops the process group afterwards, whatever happened. The process is added
+    to ``started`` for a drill that kills it (its own process group)."""
     port = free_port()
     command = [
         sys.executable, "-m", "granian", "--interface", "wsgi",
@@ -137,6 +143,8 @@ def app_served(
             stderr=subprocess.STDOUT,
             start_new_session=True,
         )
+    if started is not None:
+        started.append(server)
     try:
 
         def up() -> bool:
