@@ -105,7 +105,8 @@ def citizen_token(env: Mapping[str, str], *, username: str = "drill-citizen") ->
     raise DrillError(f"no token in the shell's output: {out!r}")
 
 
-def _ready(url: str) -> bool:
+def app_ready(url: str) -> bool:
+    """Whether the app (or the balancer in front of it) at ``url`` answers /readyz."""
     try:
         with urllib.request.urlopen(url + "/readyz", timeout=2) as answer:
             return bool(answer.status == 200)
@@ -150,7 +151,7 @@ def app_served(
         def up() -> bool:
             if server.poll() is not None:
                 raise DrillError(f"the app exited ({server.returncode}): see {log}")
-            return _ready(url)
+            return app_ready(url)
 
         wait_for(up, timeout=timeout, what=f"the app at {url}/readyz")
         yield url

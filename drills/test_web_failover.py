@@ -15,11 +15,10 @@ import shutil
 import signal
 import subprocess
 import time
-import urllib.request
 from pathlib import Path
 from typing import Any
 
-from drills.app import ROOT, app_env, app_served
+from drills.app import ROOT, app_env, app_ready, app_served
 from drills.conftest import ClusterSet, Seed, figures_publish, require
 from drills.reports import ReportLoad, acknowledged_missing, kinds, report_send, reports_stored
 from drills.support import free_port, group_stop, wait_for
@@ -54,14 +53,6 @@ def haproxy_config(*, port: int, nodes: list[int]) -> str:
         name = server.split()[1]
         text = text.replace(server, f"    server {name} 127.0.0.1:{node} check\n")
     return text
-
-
-def _served(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url + "/readyz", timeout=2) as answer:
-            return bool(answer.status == 200)
-    except OSError:
-        return False
 
 
 def test_a_web_node_killed_under_load_loses_no_acknowledged_report(
@@ -99,7 +90,7 @@ def test_a_web_node_killed_under_load_loses_no_acknowledged_report(
             )
         url = f"http://127.0.0.1:{port}"
         try:
-            wait_for(lambda: _served(url), timeout=30, what=f"HAProxy at {url}")
+            wait_for(lambda: app_ready(url), timeout=30, what=f"HAProxy at {url}")
             ready = time.monotonic()
             # Two clients, so that the killed node is likely in the middle of one.
             with (

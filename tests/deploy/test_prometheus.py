@@ -10,7 +10,6 @@ import os
 import re
 import secrets
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,10 +23,10 @@ from typing import Any
 import pytest
 import yaml
 from django.conf import settings
-from django.db import connection
 
 from aduan.core.jobs import jobs_installed
 from tests.deploy.tools import DEPLOY, run, tool
+from tests.e2e.conftest import _free_port, _test_database_url
 
 PROMETHEUS_DIR = DEPLOY / "prometheus"
 ALERTS = PROMETHEUS_DIR / "alerts.yml"
@@ -130,23 +129,6 @@ def test_every_job_that_runs_less_often_than_a_minute_has_a_threshold_of_its_own
 
 
 # -- the drill -----------------------------------------------------------------------
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _test_database_url() -> str:
-    database = connection.settings_dict
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{database['NAME']}"
-    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
-    return (
-        f"postgres://{database['USER']}{password}@{database['HOST']}:{database['PORT']}"
-        f"/{database['NAME']}"
-    )
 
 
 class Processes:
