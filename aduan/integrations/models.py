@@ -122,6 +122,9 @@ class Delivery(models.Model):
     replay_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replays"
     )
+    # The request whose event queued it (aduan/lib/requestid.py): the worker's log
+    # lines about this delivery carry it.
+    request_id = models.CharField(max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("pengiriman webhook")

@@ -53,6 +53,7 @@ from django.utils.translation import gettext_lazy as _
 from aduan.integrations.models import Delivery, Webhook, WebhookEvent
 from aduan.lib.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from aduan.lib.netaddr import IPAddress, may_call, parse_address
+from aduan.lib.requestid import request_id, request_id_bound
 from aduan.reports.models import Action, Report, ReportEvent, State
 from aduan.reports.policy import Actor
 
@@ -340,6 +341,7 @@ def _queue(
         next_attempt_at=now,
         created_at=now,
         replay_of=replay_of,
+        request_id=request_id(),
     )
 
 
@@ -570,15 +572,19 @@ def webhook_deliver(*, webhook_id: int, now: datetime | None = None) -> int:
             assert delivery.next_attempt_at is not None
             if delivery.next_attempt_at > now:
                 return attempts
-            outcome = _post(webhook, delivery)
-            attempts += 1
-            _record(delivery, outcome, now)
-            if not outcome.ok:
-                logger.info(
-                    "webhook %s: delivery %s failed (%s)", webhook_id, delivery.pk, outcome.error
-                )
-                if delivery.status == Delivery.Status.PENDING:
-                    return attempts
+            with request_id_bound(delivery.request_id):
+                outcome = _post(webhook, delivery)
+                attempts += 1
+                _record(delivery, outcome, now)
+                if not outcome.ok:
+                    logger.info(
+                        "webhook %s: delivery %s failed (%s)",
+                        webhook_id,
+                        delivery.pk,
+                        outcome.error,
+                    )
+            if not outcome.ok and delivery.status == Delivery.Status.PENDING:
+                return attempts
         return attempts  # more to send: the worker's next round, after others' turn
     finally:
         Webhook.objects.filter(pk=webhook_id).update(leased_until=None)

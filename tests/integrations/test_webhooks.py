@@ -25,6 +25,7 @@ from aduan.integrations import webhooks
 from aduan.integrations.models import Delivery, Scope, Webhook, WebhookEvent
 from aduan.integrations.services import api_key_issue
 from aduan.lib.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from aduan.lib.requestid import request_id, request_id_bound
 from aduan.reports import services
 from aduan.reports.models import Report
 from tests.api.conftest import call, problem
@@ -233,6 +234,27 @@ def test_the_agencys_events_are_queued_for_the_webhooks_that_asked(
     flat = json.dumps([d.payload for d in Delivery.objects.all()])
     for private in ("Lubangnya masih ada", "Belum diperbaiki", report.body, "ani"):
         assert private not in flat
+
+
+def test_a_delivery_is_sent_under_the_id_of_the_request_that_queued_it(
+    cast: Cast, receiver: Receiver, make_report: Callable[..., Report], monkeypatch: Any
+) -> None:
+    made = webhooks.webhook_create(actor=cast.integration, url=receiver.url, events=EVERY_EVENT)
+    report = make_report()
+    with request_id_bound("req-disposition-01"):
+        services.report_dispose(actor=cast.national, report=report, agency_id=cast.kota.pk)
+    delivery = made.webhook.deliveries.get()
+    assert delivery.request_id == "req-disposition-01"
+    seen: list[str] = []
+    post = webhooks._post
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        seen.append(request_id())
+        return post(*args, **kwargs)
+
+    monkeypatch.setattr(webhooks, "_post", watched)
+    _deliver_until_idle(made.webhook, start=timezone.now())
+    assert seen == ["req-disposition-01"] and request_id() == ""
 
 
 def test_a_change_that_is_rolled_back_tells_nobody(
