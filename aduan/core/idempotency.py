@@ -4,31 +4,28 @@ nothing is done twice. The same key with another request is refused (422), and a
 repeat that arrives while the first is still running gets 409 at once rather than
 waiting: the client retries a moment later and then gets the stored answer.
 
-Only a successful answer (2xx) is kept, in the transaction of the work itself: the
-work is done and its answer kept, or neither. A request that fails releases its
-key, so the client may correct it and send it again under the same key. A key whose
-request never finished (the database was lost mid-request, the process killed) is
-taken over after ``CLAIM_LEASE``: its work did not commit, or its answer would be
-there. Keys are kept for ``KEY_TTL``; an older key is forgotten and may be used
-again."""
+The key is claimed, the work done and a successful answer (2xx) kept in one
+transaction: all of it commits, or none of it. A request that fails, or whose
+process or database is lost midway, leaves its key free, so the client may send it
+again at once (the drills kill a web node and the primary mid-request to hold
+this). A repeat that arrives while the first is still at work waits for it, then
+answers as it did. Keys are kept for ``KEY_TTL``; an older key is forgotten and may
+be used again."""
 
 import hashlib
 import json
-import logging
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db import DatabaseError, IntegrityError, transaction
+from django.db import IntegrityError, transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from aduan.core.models import IdempotencyKey
 from aduan.lib.errors import AduanError, Conflict, InvalidInput
-
-logger = logging.getLogger("aduan.idempotency")
 
 HEADER = "Idempotency-Key"
 KEY_MAX = 255
@@ -48,7 +45,8 @@ IDEMPOTENT: dict[str, Any] = {
     ]
 }
 KEY_TTL = timedelta(hours=24)
-# Longer than a request may run: nginx gives up on the app after 60 s.
+# A claim without an answer is never committed now; one written by an earlier
+# release is taken over after this (longer than nginx lets a request run).
 CLAIM_LEASE = timedelta(minutes=2)
 
 Answer = tuple[int, Any]
@@ -110,7 +108,7 @@ def _claim(*, caller: str, key: str, digest: str) -> IdempotencyKey | Answer:
         if row.response_status is None:
             if row.created_at >= now - CLAIM_LEASE:
                 raise IdempotencyInProgress()
-            # Abandoned: its request never finished, and did nothing that stayed.
+            # Left by an earlier release whose request never finished.
             IdempotencyKey.objects.filter(
                 pk=row.pk, created_at=row.created_at, response_status=None
             ).delete()
@@ -132,32 +130,23 @@ def idempotent(request: HttpRequest, *, caller: str, run: Callable[[], Answer]) 
             code="invalid_idempotency_key",
             field=HEADER,
         )
-    claimed = _claim(caller=caller, key=key, digest=request_hash(request))
-    if not isinstance(claimed, IdempotencyKey):
-        response = _json(*claimed)
-        response["Idempotent-Replayed"] = "true"
-        return response
-    try:
-        with transaction.atomic():
+    digest = request_hash(request)
+    with transaction.atomic():
+        # A repeat running beside this request waits here until this one commits
+        # (or rolls back), on the key's unique index.
+        claimed = _claim(caller=caller, key=key, digest=digest)
+        if isinstance(claimed, IdempotencyKey):
             status, body = run()
             if 200 <= status < 300:
                 claimed.response_status = status
                 claimed.response_body = json.dumps(body, cls=DjangoJSONEncoder, ensure_ascii=False)
                 claimed.save(update_fields=["response_status", "response_body"])
-    except BaseException:
-        _release(claimed)
-        raise
-    if not 200 <= status < 300:
-        _release(claimed)
-    return _json(status, body)
-
-
-def _release(claimed: IdempotencyKey) -> None:
-    """Frees the key for another try; with the database gone, the lease frees it."""
-    try:
-        claimed.delete()
-    except DatabaseError:
-        logger.warning("idempotency key %s not released: the lease will", claimed.pk)
+            else:
+                claimed.delete()  # the client may correct it and send it again
+            return _json(status, body)
+    response = _json(*claimed)
+    response["Idempotent-Replayed"] = "true"
+    return response
 
 
 def idempotency_keys_purge(*, now: Any = None) -> int:
